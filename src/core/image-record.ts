@@ -1,0 +1,44 @@
+import type { Label } from './labels.js';
+
+export type ImageStatus = 'waiting' | 'analysing' | 'approved' | 'under_review' | 'rejected' | 'failed';
+export const ANALYSED: readonly ImageStatus[] = ['approved', 'under_review', 'rejected'];
+export const FINAL: readonly ImageStatus[] = [...ANALYSED, 'failed'];
+export type AnalysisSource = 'detected' | 'reused';
+
+/** One post an image was registered in (an image can be in several posts of one user). */
+export interface Placement {
+  post_id: number;
+  picture_id: number;
+  trip_id: number | null;
+  location_id: number | null;
+  content: string;
+}
+
+/** The record of one user's copy of one image: partition `image_key`, sort `user_id`. */
+export interface ImageRecord extends Partial<Placement> {
+  image_key: string;
+  user_id: string;
+  file_name: string;
+  image_hash: string;
+  extension: string;
+  content_type: string;
+  status: ImageStatus;
+  rekognition_results: Label[];
+  analysis_source?: AnalysisSource;
+  censored_confidence?: number | null;
+  failure_reason?: string;
+  object_size?: number;
+  created_at: string;
+  updated_at: string;
+  uploaded_at?: string;
+  analysed_at?: string;
+  /** Epoch seconds; set only while `waiting` (DynamoDB TTL attribute). */
+  expires_at?: number;
+}
+
+/** DynamoDB TTL deletes lazily (up to days late): reads must treat expired items as gone. */
+export const isExpired = (item: { expires_at?: number }, nowMs: number): boolean =>
+  item.expires_at !== undefined && item.expires_at * 1000 <= nowMs;
+
+export const isAnalysed = (status: ImageStatus): boolean => ANALYSED.includes(status);
+export const isFinal = (status: ImageStatus): boolean => FINAL.includes(status);

@@ -1,0 +1,69 @@
+import { DomainError } from './errors.js';
+import { matchesAll, parseLabelFilter, type LabelFilter } from './label-filter.js';
+import { isAnalysed, isExpired, type ImageRecord } from './image-record.js';
+
+export const GROUPINGS = ['post_id', 'trip_id', 'location_id'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+const KNOWN = new Set<string>([...GROUPINGS, 'label']);
+export const MAX_FILTERS = 10;
+
+export type ScanPlan =
+  | { grouping: 'user_id'; groupingId: string; filters: LabelFilter[] }
+  | { grouping: Grouping; groupingId: number; filters: LabelFilter[] };
+
+const parseGroupingId = (name: string, values: string[]): number => {
+  if (values.length !== 1) throw new DomainError('bad_request', `${name} may be given once.`);
+  const raw = values[0]!.trim();
+  if (!/^\d{1,16}$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new DomainError('bad_request', `${name} must be a positive integer, got "${raw.slice(0, 40)}".`);
+  }
+  return Number(raw);
+};
+
+/**
+ * Plans a scan from the query string (multi-value form). At most one grouping;
+ * every other parameter but `label` is refused so typos never widen a search.
+ */
+export const planScan = (userId: string, query: Record<string, string[] | undefined>): ScanPlan => {
+  const present = Object.entries(query).filter(([, v]) => v !== undefined) as [string, string[]][];
+  const unknown = present.map(([k]) => k).filter((k) => !KNOWN.has(k));
+  if (unknown.length) {
+    throw new DomainError(
+      'unknown_parameter',
+      `Unknown query parameter(s): ${unknown.map((k) => k.slice(0, 40)).join(', ')}; accepted: post_id, trip_id, location_id, label.`,
+    );
+  }
+  const groupings = present.filter(([k]) => (GROUPINGS as readonly string[]).includes(k));
+  if (groupings.length > 1) {
+    throw new DomainError('bad_request', `At most one of post_id, trip_id, location_id may be given; got ${groupings.map(([k]) => k).join(', ')}.`);
+  }
+  const labels = query.label ?? [];
+  if (labels.length > MAX_FILTERS) throw new DomainError('invalid_filter', `At most ${MAX_FILTERS} label filters are accepted.`);
+  const filters = labels.map(parseLabelFilter);
+  const [grouping] = groupings;
+  if (!grouping) return { grouping: 'user_id', groupingId: userId, filters };
+  return { grouping: grouping[0] as Grouping, groupingId: parseGroupingId(grouping[0], grouping[1]), filters };
+};
+
+export type ScanCandidate = Pick<ImageRecord, 'file_name' | 'status' | 'rekognition_results' | 'expires_at'>;
+
+/** Which of a group's records the scan returns: uploaded ones, analysed and matching when filtered. */
+export const selectImages = (records: readonly ScanCandidate[], filters: readonly LabelFilter[], nowMs: number): string[] => {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of records) {
+    if (r.status === 'waiting' || isExpired(r, nowMs) || seen.has(r.file_name)) continue;
+    if (filters.length && !(isAnalysed(r.status) && matchesAll(r.rekognition_results, filters))) continue;
+    seen.add(r.file_name);
+    out.push(r.file_name);
+  }
+  return out;
+};
+
+export const scanResponse = (plan: ScanPlan, images: string[]) => ({
+  grouping: plan.grouping,
+  grouping_id: plan.groupingId,
+  filters: plan.filters,
+  total_count: images.length,
+  images,
+});
