@@ -18,3 +18,19 @@ export const userIdFromClaims = (
   }
   return undefined;
 };
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export const bearerToken = (header: string | undefined): string | undefined => {
+  const m = /^\s*Bearer\s+([^\s]+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+};
+
+/**
+ * The Allow policy must cover the whole API, not just the method called: API
+ * Gateway caches the authorizer's result per token and reuses it for every route.
+ * `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<verb>/<path>` → `…/<stage>/*`.
+ */
+export const apiWideResource = (methodArn: string): string => {
+  const [prefix, stage] = methodArn.split('/');
+  return `${prefix}/${stage ?? '*'}/*`;
+};

@@ -1,0 +1,47 @@
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { hashToChecksum } from '../core/file-name.js';
+import type { ObjectStore, PresignedUpload } from '../ports/object-store.js';
+
+/** Private bucket; every access is a short-lived SigV4 URL. */
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async presignUpload(key: string, o: { contentType: string; sha256Hex: string; expiresIn: number }): Promise<PresignedUpload> {
+    const checksum = hashToChecksum(o.sha256Hex);
+    const url = await getSignedUrl(
+      this.s3,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: o.contentType, ChecksumSHA256: checksum }),
+      {
+        expiresIn: o.expiresIn,
+        // Sign both headers: the URL is useless with another type or another body
+        // (S3 checks x-amz-checksum-sha256 against the body and answers BadDigest).
+        signableHeaders: new Set(['content-type', 'x-amz-checksum-sha256']),
+        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+      },
+    );
+    return { url, headers: { 'Content-Type': o.contentType, 'x-amz-checksum-sha256': checksum } };
+  }
+
+  presignDownload(key: string, expiresIn: number): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey') return false;
+      throw e;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}

@@ -1,0 +1,14 @@
+/** Where originals live (S3 in AWS; the verifying local S3 on one machine). */
+export interface PresignedUpload {
+  url: string;
+  /** Exactly the headers the PUT must carry; the signature binds them. */
+  headers: Record<string, string>;
+}
+
+export interface ObjectStore {
+  /** A PUT URL bound to the key, the content type and the SHA-256 of the body. */
+  presignUpload(key: string, o: { contentType: string; sha256Hex: string; expiresIn: number }): Promise<PresignedUpload>;
+  presignDownload(key: string, expiresIn: number): Promise<string>;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+}
