@@ -1,0 +1,192 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Env } from '../config.js';
+import { QUEUE_DEFINITION } from '../infra/table.js';
+import { createAnalyzer } from '../handlers/analyzer.js';
+import { createAuthorizer } from '../handlers/authorizer.js';
+import { createHealthHandler } from '../handlers/health.js';
+import { createImagesHandler } from '../handlers/images.js';
+import { createObtainHandler } from '../handlers/obtain.js';
+import { createReceiverHandler } from '../handlers/receiver.js';
+import { createScanHandler } from '../handlers/scan.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.js';
+import { startLocalDynamo } from './dynamodb/index.js';
+import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
+import { startGateway, type Route } from './gateway/index.js';
+import { s3TestEvent, startLocalS3 } from './s3/index.js';
+import { startEventSourcePoller, startLocalQueues } from './sqs/index.js';
+import { DEFAULT_LOCAL_SECRET } from './token.js';
+
+export const LOCAL_BUCKET = 'travellog-images-local';
+export const LOCAL_TABLE = 'travellog-images-local';
+export const LOCAL_QUEUE = 'travellog-images-uploads';
+
+/** Handler settings a user may set on `npm start`; passed through to the functions as in AWS. */
+const PASS_THROUGH = [
+  'ALLOWED_ORIGINS',
+  'JWT_ALGORITHMS',
+  'JWT_USER_CLAIMS',
+  'JWT_REQUIRE_EXP',
+  'SIGNED_URL_WRITE_EXPIRATION',
+  'SIGNED_URL_READ_EXPIRATION',
+  'WAITING_RECORD_TTL_SECONDS',
+  'MIN_CONFIDENCE',
+  'CENSORED_LABEL',
+  'CENSORED_REJECTED_THRESHOLD',
+  'CENSORED_UNDER_REVIEW_THRESHOLD',
+  'ANALYSIS_LEASE_SECONDS',
+  'ANALYSIS_WAIT_SECONDS',
+  'LOG_LEVEL',
+  'POWERTOOLS_LOG_LEVEL',
+];
+
+export interface StackOptions {
+  port?: number;
+  dataDir?: string;
+  jwtSecret?: string;
+  /** `fixture:<path>` (default: an empty fixture until the offline model lands) or `rekognition`. */
+  labelDetector?: string;
+  /** Extra function settings (MIN_CONFIDENCE, ALLOWED_ORIGINS…), as env vars. */
+  env?: Env;
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+  authorizerCacheTtlSeconds?: number;
+  ttlSweepIntervalMs?: number;
+}
+
+export interface Stack {
+  url: string;
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  queueUrl: string;
+  dlqUrl: string;
+  /** Runs the TTL sweeper once, now. */
+  sweepExpired(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts every part on loopback; the same handlers as AWS, wired to local servers. */
+export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
+  const dataDir = resolve(o.dataDir ?? '.data');
+  await Promise.all(['s3', 'dynamodb', 'sqs'].map((d) => mkdir(join(dataDir, d), { recursive: true })));
+  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of closers.reverse()) await close().catch((e) => console.error('stop:', e));
+  };
+  try {
+    const dynamo = await startLocalDynamo({ ...common, path: join(dataDir, 'dynamodb'), host: LOCAL_HOST, tableName: LOCAL_TABLE });
+    closers.push(dynamo.close);
+
+    const maxReceiveCount = o.maxReceiveCount ?? QUEUE_DEFINITION.maxReceiveCount;
+    const visibilityTimeoutSeconds = o.visibilityTimeoutSeconds ?? QUEUE_DEFINITION.visibilityTimeoutSeconds;
+    const queues = await startLocalQueues({
+      ...common,
+      accountId: LOCAL_ACCOUNT_ID,
+      dataDir: join(dataDir, 'sqs'),
+      host: LOCAL_HOST,
+      queue: {
+        name: LOCAL_QUEUE,
+        dlqName: `${LOCAL_QUEUE}-dlq`,
+        visibilityTimeoutSeconds,
+        maxReceiveCount,
+        messageRetentionSeconds: QUEUE_DEFINITION.messageRetentionSeconds,
+      },
+    });
+    closers.push(queues.close);
+    const sqs = new SQSClient({ ...common, endpoint: queues.endpoint });
+    closers.push(async () => sqs.destroy());
+    const notify = async (body: object) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: JSON.stringify(body) }));
+    };
+
+    const s3 = await startLocalS3({
+      ...common,
+      dataDir: join(dataDir, 's3'),
+      host: LOCAL_HOST,
+      buckets: [LOCAL_BUCKET],
+      onObjectCreated: notify,
+    });
+    closers.push(s3.close);
+    await notify(s3TestEvent(LOCAL_BUCKET)); // S3 sends one when a queue is configured
+
+    const env: Env = {
+      ...Object.fromEntries(PASS_THROUGH.map((k) => [k, process.env[k]]).filter(([, v]) => v !== undefined)),
+      ...o.env,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      IMAGES_BUCKET_NAME: LOCAL_BUCKET,
+      IMAGES_TABLE_NAME: LOCAL_TABLE,
+      JWT_SECRET: o.jwtSecret ?? DEFAULT_LOCAL_SECRET,
+      LABEL_DETECTOR: o.labelDetector ?? 'fixture:',
+      ANALYZER_MAX_RECEIVE_COUNT: String(maxReceiveCount),
+    };
+
+    const poller = startEventSourcePoller({
+      client: sqs,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      region: LOCAL_REGION,
+      batchSize: QUEUE_DEFINITION.batchSize,
+      maximumBatchingWindowSeconds: 0,
+      visibilityTimeoutSeconds,
+      reportBatchItemFailures: true,
+      handler: createAnalyzer(env),
+      onError: (e) => console.error('analyzer invocation failed:', e),
+    });
+    closers.push(poller.stop);
+
+    const sweeper = startTtlSweeper({
+      ...common,
+      endpoint: dynamo.endpoint,
+      tableName: LOCAL_TABLE,
+      intervalMs: o.ttlSweepIntervalMs ?? 60_000,
+      onError: (e) => console.error('ttl sweeper:', e),
+    });
+    closers.push(sweeper.stop);
+
+    const allowedOrigins = (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const authed = (method: Route['method'], resource: string, handler: Route['handler']): Route => ({ method, resource, handler, authorized: true });
+    const images = createImagesHandler(env);
+    const gateway = await startGateway({
+      host: LOCAL_HOST,
+      port: o.port ?? 3000,
+      stage: 'local',
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: 'local',
+      authorizer: createAuthorizer(env),
+      authorizerCacheTtlSeconds: o.authorizerCacheTtlSeconds ?? 300,
+      allowedOrigins,
+      routes: [
+        authed('POST', '/receiver', createReceiverHandler(env)),
+        authed('GET', '/obtain/{file_name}', createObtainHandler(env)),
+        authed('GET', '/scan', createScanHandler(env)),
+        authed('GET', '/images/{file_name}', images),
+        authed('DELETE', '/images/{file_name}', images),
+        { method: 'GET', resource: '/health', handler: createHealthHandler(env), authorized: false },
+      ],
+    });
+    closers.push(gateway.close);
+
+    return {
+      url: gateway.url,
+      s3Endpoint: s3.endpoint,
+      dynamoEndpoint: dynamo.endpoint,
+      sqsEndpoint: queues.endpoint,
+      queueUrl: queues.queueUrl,
+      dlqUrl: queues.dlqUrl,
+      sweepExpired: sweeper.sweep,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+};
