@@ -7,11 +7,13 @@ export interface LabelFilter {
   confidence_threshold: number;
 }
 
-// name: anything but the operators, trimmed; value: a plain decimal number.
-const FILTER = /^\s*([^<>=]{1,100}?)\s*([<>])\s*(\d{1,3}(?:\.\d+)?)\s*$/;
+// name: starts with a visible character, no operators; value: a plain decimal number.
+const FILTER = /^\s*([^<>=\s][^<>=]{0,99}?)\s*([<>])\s*(\d{1,3}(?:\.\d{1,6})?)\s*$/;
+/** Checked before the regex: a bounded input keeps matching time bounded. */
+const MAX_FILTER_LENGTH = 200;
 
 export const parseLabelFilter = (raw: string): LabelFilter => {
-  const m = FILTER.exec(raw);
+  const m = raw.length <= MAX_FILTER_LENGTH ? FILTER.exec(raw) : null;
   if (!m) {
     throw new DomainError(
       'invalid_filter',

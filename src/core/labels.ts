@@ -10,7 +10,7 @@ export const sameLabel = (a: string, b: string): boolean => a.trim().toLowerCase
 /** Confidence of a label by name (case-insensitive), or undefined when absent. */
 export const confidenceOf = (labels: readonly Label[], name: string): number | undefined => {
   let best: number | undefined;
-  for (const l of labels) if (sameLabel(l.name, name) && (best === undefined || l.confidence > best)) best = l.confidence;
+  for (const l of labels) if (sameLabel(l.name, name) && Number.isFinite(l.confidence) && (best === undefined || l.confidence > best)) best = l.confidence;
   return best;
 };
 

@@ -53,7 +53,7 @@ export const parseReceiverInput = (body: unknown): Registration => {
   if (!result.success) throw new DomainError('validation_error', `Invalid body: ${describeIssues(result.error)}.`);
   const input = result.data;
   const contentType = input.content_type.split(';')[0]!.trim().toLowerCase();
-  if (!(contentType in CONTENT_TYPES)) {
+  if (!Object.hasOwn(CONTENT_TYPES, contentType)) {
     throw new DomainError(
       'unsupported_media_type',
       `content_type "${input.content_type.slice(0, 80)}" is not supported; accepted: ${Object.keys(CONTENT_TYPES).join(', ')}.`,

@@ -69,7 +69,8 @@ export function createAuthorization(o: AuthorizationOptions) {
     cache.set(token, { answer, expiresAt: now() + o.ttlSeconds * 1000 });
   }
 
-  async function askAuthorizer(token: string, methodArn: string): Promise<AuthorizerAnswer | 'unauthorized' | 'error'> {
+  type Asked = AuthorizerAnswer | 'unauthorized' | 'error';
+  async function askAuthorizer(token: string, methodArn: string): Promise<Asked> {
     const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
     let raw: unknown;
     try {

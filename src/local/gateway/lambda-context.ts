@@ -9,7 +9,7 @@ export interface LambdaIdentity {
 
 /** Lambda-style names for in-process functions, e.g. 'local-get-obtain-file_name'. */
 export const functionNameFor = (method: string, resource: string) =>
-  `local-${method.toLowerCase()}-${resource.replace(/[^A-Za-z0-9_]+/g, '-')}`.replace(/-+$/, '');
+  `local-${method.toLowerCase()}-${resource.replace(/[^A-Za-z0-9_]+/g, '-').replace(/^-+|-+$/g, '')}`;
 
 const unsupported = (name: string) => () => {
   throw new Error(`context.${name}() is a legacy callback API and is not supported by the local gateway`);

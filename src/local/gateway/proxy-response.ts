@@ -49,7 +49,8 @@ export function toHttpAnswer(result: unknown): HttpAnswer | string {
   }
   for (const name of [...merged.keys()]) if (FRAMING.has(name.toLowerCase())) merged.delete(name);
   // REST APIs default the response type to JSON when the function sets none.
-  if (![...merged.keys()].some((n) => n.toLowerCase() === 'content-type')) merged.set('Content-Type', ['application/json']);
+  const hasType = [...merged.keys()].some((n) => n.toLowerCase() === 'content-type');
+  if (!hasType) merged.set('Content-Type', ['application/json']);
 
   const text = typeof body === 'string' ? body : '';
   return { status: statusCode, headers: merged, body: Buffer.from(text, isBase64Encoded ? 'base64' : 'utf8') };

@@ -130,7 +130,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       result = await invokeWithTimeout(() => route.handler(event, context), INTEGRATION_TIMEOUT_MS);
     } catch (e) {
       console.error(`[gateway] ${functionName} failed (${method} ${path}):`, e);
-      return fail(e instanceof InvocationTimeout ? GATEWAY_RESPONSES.INTEGRATION_TIMEOUT : GATEWAY_RESPONSES.INTEGRATION_FAILURE);
+      const timedOut = e instanceof InvocationTimeout;
+      return fail(timedOut ? GATEWAY_RESPONSES.INTEGRATION_TIMEOUT : GATEWAY_RESPONSES.INTEGRATION_FAILURE);
     }
     const answer = toHttpAnswer(result);
     if (typeof answer === 'string') {
