@@ -73,9 +73,11 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
   await Promise.all(['s3', 'dynamodb', 'sqs'].map((d) => mkdir(join(dataDir, d), { recursive: true })));
   const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const closers: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const close of closers.reverse()) await close().catch((e) => console.error('stop:', e));
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const close of closers.reverse()) await close().catch((e) => console.error('stop:', e));
+    })());
   try {
     const dynamo = await startLocalDynamo({ ...common, path: join(dataDir, 'dynamodb'), host: LOCAL_HOST, tableName: LOCAL_TABLE });
     closers.push(dynamo.close);
