@@ -20,7 +20,7 @@ export const authorize =
     } catch (e) {
       if (e instanceof InvalidTokenError) {
         logger.info('token refused', { reason: e.reason }); // the reason, never the token
-        throw new Error(UNAUTHORIZED);
+        throw new Error(UNAUTHORIZED, { cause: e });
       }
       throw e;
     }
