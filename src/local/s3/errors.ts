@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import type { RequestIds } from './request-ids.js';
 
 /** HTTP status of every S3 error code this layer raises itself (as documented by S3). */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -7,11 +7,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   AuthorizationQueryParametersError: 400,
   BadDigest: 400,
   BadRequest: 400,
+  CORSResponse: 403,
   EntityTooLarge: 400,
   IncompleteBody: 400,
   InternalError: 500,
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
+  InvalidBucketName: 400,
   InvalidDigest: 400,
   InvalidRequest: 400,
   NotImplemented: 501,
@@ -28,10 +30,11 @@ export class S3Error extends Error {
     readonly code: string,
     message: string,
     readonly details: Record<string, string> = {},
+    status?: number,
   ) {
     super(message);
     this.name = 'S3Error';
-    this.status = STATUS_BY_CODE[code] ?? 500;
+    this.status = status ?? STATUS_BY_CODE[code] ?? 500;
   }
 }
 
@@ -46,19 +49,6 @@ export function escapeXml(text: string): string {
 
 function element(name: string, value: string): string {
   return `<${name}>${escapeXml(value)}</${name}>`;
-}
-
-/** Request identifiers in the shapes S3 uses (16 upper-case hex chars; a base64 host id). */
-export interface RequestIds {
-  requestId: string;
-  hostId: string;
-}
-
-export function newRequestIds(): RequestIds {
-  return {
-    requestId: randomBytes(8).toString('hex').toUpperCase(),
-    hostId: randomBytes(48).toString('base64'),
-  };
 }
 
 export function renderErrorXml(error: S3Error, ids: RequestIds): string {

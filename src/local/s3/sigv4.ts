@@ -171,7 +171,8 @@ function authenticateQuery(
       'X-Amz-Expires must be less than a week (in seconds) that is 604800 seconds',
     );
   }
-  const payloadHash = param('X-Amz-Content-Sha256') ?? req.headers['x-amz-content-sha256'] ?? UNSIGNED_PAYLOAD;
+  const headerPayloadHash = req.headers['x-amz-content-sha256'];
+  const payloadHash = param('X-Amz-Content-Sha256') ?? (typeof headerPayloadHash === 'string' ? headerPayloadHash : UNSIGNED_PAYLOAD);
   assertValidPayloadHash(payloadHash);
   const parts: SignatureParts = {
     ...parseCredential(credential, 'AuthorizationQueryParametersError'),
