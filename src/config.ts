@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Each function's configuration, read from its environment and validated at
@@ -6,27 +6,31 @@ import { z } from 'zod';
  */
 export type Env = Record<string, string | undefined>;
 
-const seconds = (def: number) => z.coerce.number().int().positive().max(7 * 24 * 3600).default(def);
-const percent = (def: number) => z.coerce.number().min(0).max(100).default(def);
+const int = (min: number, max: number, def: number) =>
+  z._default(z.pipe(z.string(), z.pipe(z.transform(Number), z.number().check(z.int(), z.minimum(min), z.maximum(max)))), def);
+const seconds = (def: number) => int(1, 7 * 24 * 3600, def);
+const percent = (def: number) =>
+  z._default(z.pipe(z.string(), z.pipe(z.transform(Number), z.number().check(z.minimum(0), z.maximum(100)))), def);
 const list = (def: string) =>
-  z
-    .string()
-    .default(def)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  z.pipe(
+    z._default(z.string(), def),
+    z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  );
 const bool = (def: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(def ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
+  z.pipe(
+    z._default(z.enum(['true', 'false', '1', '0']), def ? 'true' : 'false'),
+    z.transform((v) => v === 'true' || v === '1'),
+  );
+const name = z.string().check(z.minLength(1));
 
 const http = { ALLOWED_ORIGINS: list('') };
-const bucket = { IMAGES_BUCKET_NAME: z.string().min(1) };
-const table = { IMAGES_TABLE_NAME: z.string().min(1) };
+const bucket = { IMAGES_BUCKET_NAME: name };
+const table = { IMAGES_TABLE_NAME: name };
 
 export const AuthorizerConfig = z.object({
-  JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters'),
-  JWT_ALGORITHMS: list('HS256').pipe(z.array(z.enum(['HS256', 'HS384', 'HS512'])).min(1)),
-  JWT_USER_CLAIMS: list('user_id,sub').pipe(z.array(z.string()).min(1)),
+  JWT_SECRET: z.string().check(z.minLength(16, { error: 'JWT_SECRET must be at least 16 characters' })),
+  JWT_ALGORITHMS: z.pipe(list('HS256'), z.array(z.enum(['HS256', 'HS384', 'HS512'])).check(z.minLength(1))),
+  JWT_USER_CLAIMS: z.pipe(list('user_id,sub'), z.array(z.string()).check(z.minLength(1))),
   JWT_REQUIRE_EXP: bool(true),
 });
 
@@ -43,30 +47,32 @@ export const AnalyzerConfig = z
     ...bucket,
     ...table,
     MIN_CONFIDENCE: percent(75),
-    CENSORED_LABEL: z.string().min(1).default('cat'),
+    CENSORED_LABEL: z._default(name, 'cat'),
     CENSORED_REJECTED_THRESHOLD: percent(90),
     CENSORED_UNDER_REVIEW_THRESHOLD: percent(50),
-    LABEL_DETECTOR: z
-      .string()
-      .regex(/^(rekognition|local|fixture:.*)$/, 'LABEL_DETECTOR is rekognition, local or fixture:<path>')
-      .default('rekognition'),
+    LABEL_DETECTOR: z._default(
+      z.string().check(z.regex(/^(rekognition|local|fixture:.*)$/, { error: 'LABEL_DETECTOR is rekognition, local or fixture:<path>' })),
+      'rekognition',
+    ),
     /** Must equal the queue's redrive maxReceiveCount: the last attempt marks the record failed. */
-    ANALYZER_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(3),
+    ANALYZER_MAX_RECEIVE_COUNT: int(1, 1000, 3),
     /** How long a claim on an image's analysis holds before another invocation may take over. */
     ANALYSIS_LEASE_SECONDS: seconds(60),
     /** How long a concurrent upload of the same image waits for the claimant's result. */
-    ANALYSIS_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(5),
+    ANALYSIS_WAIT_SECONDS: int(0, 60, 5),
   })
-  .refine((c) => c.CENSORED_UNDER_REVIEW_THRESHOLD <= c.CENSORED_REJECTED_THRESHOLD, {
-    message: 'CENSORED_UNDER_REVIEW_THRESHOLD must not exceed CENSORED_REJECTED_THRESHOLD',
-  });
+  .check(
+    z.refine((c) => c.CENSORED_UNDER_REVIEW_THRESHOLD <= c.CENSORED_REJECTED_THRESHOLD, {
+      error: 'CENSORED_UNDER_REVIEW_THRESHOLD must not exceed CENSORED_REJECTED_THRESHOLD',
+    }),
+  );
 
 export const ObtainConfig = z.object({ ...http, ...bucket, SIGNED_URL_READ_EXPIRATION: seconds(30) });
 export const ScanConfig = z.object({ ...http, ...table });
 export const ImagesConfig = z.object({ ...http, ...bucket, ...table });
 export const HealthConfig = z.object({ ...http });
 
-export const readConfig = <S extends z.ZodType>(schema: S, env: Env): z.infer<S> => {
+export const readConfig = <S extends z.ZodMiniType>(schema: S, env: Env): z.infer<S> => {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     // A deployment error, not bad input: fail the cold start loudly (never echo values: secrets).

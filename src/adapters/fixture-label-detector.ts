@@ -1,12 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Label } from '../core/labels.js';
 import { ImageNotAnalysableError, type ImageObject, type LabelDetector } from '../ports/label-detector.js';
 
 const FixtureSchema = z.record(
-  z.string().regex(/^[0-9a-f]{64}$/),
-  z.array(z.object({ name: z.string().min(1), confidence: z.number().min(0).max(100), parents: z.array(z.string()).default([]) })),
+  z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  z.array(
+    z.object({
+      name: z.string().check(z.minLength(1)),
+      confidence: z.number().check(z.minimum(0), z.maximum(100)),
+      parents: z._default(z.array(z.string()), []),
+    }),
+  ),
 );
 export type Fixture = z.infer<typeof FixtureSchema>;
 

@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { formatImageKey, tryParseFileName, type ImageName } from '../core/file-name.js';
 import { isAnalysed, type AnalysisSource } from '../core/image-record.js';
@@ -14,6 +13,7 @@ import { AnalyzerConfig, readConfig, type Env } from '../config.js';
 import type { LabelDetector } from '../ports/label-detector.js';
 import type { RecordStore } from '../ports/record-store.js';
 import { logger } from './http.js';
+import { isS3TestEvent, S3NotificationSchema } from './s3-event.js';
 
 export interface AnalyzerDeps {
   records: RecordStore;
@@ -91,8 +91,6 @@ export const createAnalysis = (d: AnalyzerDeps) => {
   };
 };
 
-const isTestEvent = (body: unknown) => (body as { Event?: string } | null)?.Event === 's3:TestEvent';
-
 /** One SQS message: an S3 notification (or S3's test event, or something foreign to ignore). */
 export const createRecordHandler = (d: AnalyzerDeps) => {
   const analyse = createAnalysis(d);
@@ -103,8 +101,8 @@ export const createRecordHandler = (d: AnalyzerDeps) => {
     } catch {
       throw new Error(`message ${record.messageId} is not JSON`); // poison: retried, then the DLQ
     }
-    if (isTestEvent(body)) return;
-    const s3 = S3Schema.safeParse(body);
+    if (isS3TestEvent(body)) return;
+    const s3 = S3NotificationSchema.safeParse(body);
     if (!s3.success) throw new Error(`message ${record.messageId} is not an S3 notification`);
     for (const r of s3.data.Records) {
       const key = decodeS3Key(r.s3.object.key);

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError, errorBody, isDomainError } from '../core/errors.js';
 import { readConfig, type Env } from '../config.js';
 
@@ -71,7 +71,7 @@ const render = (r: HttpResponse, cors: Record<string, string>): APIGatewayProxyR
  * A Lambda proxy handler around a route: configuration read once per cold start,
  * domain errors as JSON 4xx, anything unexpected as a logged JSON 500.
  */
-export const httpFunction = <S extends z.ZodType<{ ALLOWED_ORIGINS: string[] }>>(
+export const httpFunction = <S extends z.ZodMiniType<{ ALLOWED_ORIGINS: string[] }>>(
   name: string,
   env: Env,
   schema: S,
