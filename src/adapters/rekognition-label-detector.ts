@@ -2,7 +2,7 @@ import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rek
 import type { Label } from '../core/labels.js';
 import { ImageNotAnalysableError, type ImageObject, type LabelDetector } from '../ports/label-detector.js';
 
-/** Errors that no retry can fix: the message should fail fast to the DLQ. */
+/** Errors that no retry can fix: reported as ImageNotAnalysableError (the record's failure reason). */
 const PERMANENT = new Set(['InvalidImageFormatException', 'ImageTooLargeException', 'InvalidS3ObjectException']);
 
 export const MAX_LABELS = 100;

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { formatImageKey, tryParseFileName, type ImageName } from '../core/file-name.js';
+import { formatFileName, formatImageKey, tryParseFileName, type ImageName } from '../core/file-name.js';
 import { isAnalysed, type AnalysisSource } from '../core/image-record.js';
 import type { Label } from '../core/labels.js';
 import { detectionFloor, moderate, type ModerationPolicy } from '../core/moderation.js';
@@ -11,12 +11,15 @@ import { FixtureLabelDetector } from '../adapters/fixture-label-detector.js';
 import { RekognitionLabelDetector } from '../adapters/rekognition-label-detector.js';
 import { AnalyzerConfig, readConfig, type Env } from '../config.js';
 import type { LabelDetector } from '../ports/label-detector.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import type { RecordStore } from '../ports/record-store.js';
 import { logger } from './http.js';
 import { isS3TestEvent, S3NotificationSchema } from './s3-event.js';
 
 export interface AnalyzerDeps {
   records: RecordStore;
+  objects: ObjectStore;
   detector: LabelDetector;
   bucket: string;
   policy: ModerationPolicy;
@@ -55,7 +58,7 @@ export const createAnalysis = (d: AnalyzerDeps) => {
       if (await d.records.claimAnalysis(imageKey, claimant, now(), d.leaseSeconds)) {
         let labels: Label[];
         try {
-          labels = await d.detector.detect({ bucket: d.bucket, key: `${name.userId}-${imageKey}`, imageHash: name.imageHash }, floor);
+          labels = await d.detector.detect({ bucket: d.bucket, key: formatFileName(name), imageHash: name.imageHash }, floor);
         } catch (e) {
           await d.records.abandonAnalysis(imageKey, claimant, (e as Error).message, now());
           throw e;
@@ -72,6 +75,12 @@ export const createAnalysis = (d: AnalyzerDeps) => {
   /** One uploaded object: mark it uploaded, get its labels once per distinct image, store the verdict. */
   return async (name: ImageName, size: number | undefined, message: { id: string; receiveCount: number }) => {
     const imageKey = formatImageKey(name);
+    // S3 delivers at least once and a user may delete before we run: a notification
+    // for an object that is gone must not bring its record back.
+    if (!(await d.objects.exists(formatFileName(name)))) {
+      logger.info('ignoring notification for a deleted object', { imageKey, userId: name.userId });
+      return;
+    }
     try {
       const record = await d.records.markUploaded(name, size, now());
       if (isAnalysed(record.status)) return; // a duplicate notification
@@ -126,13 +135,14 @@ const buildDetector = async (c: ReturnType<typeof readAnalyzerConfig>, env: Env)
 };
 const readAnalyzerConfig = (env: Env) => readConfig(AnalyzerConfig, env);
 
-export const createAnalyzer = (env: Env, overrides: { detector?: LabelDetector } = {}) => {
+export const createAnalyzer = (env: Env, overrides: { detector?: LabelDetector; objects?: ObjectStore } = {}) => {
   let wired: Promise<(r: SQSRecord) => Promise<void>> | undefined;
   const metrics = new Metrics({ namespace: 'TravelLog', serviceName: 'travellog-images' });
   const wire = async () => {
     const c = readAnalyzerConfig(env);
     return createRecordHandler({
       records: new DynamoRecordStore(documentClient(env), c.IMAGES_TABLE_NAME),
+      objects: overrides.objects ?? new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME),
       detector: overrides.detector ?? (await buildDetector(c, env)),
       bucket: c.IMAGES_BUCKET_NAME,
       policy: {

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
-import { sha256, solidPng } from '../fixtures/pictures.js';
+import { sha256, solidPng } from '../fixtures/images.js';
 import { Api, bootStack, registerBody, type Booted } from './harness.js';
 
 const ORIGIN = 'https://app.travellog.example';

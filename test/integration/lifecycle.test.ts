@@ -3,7 +3,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
 import { LOCAL_BUCKET } from '../../src/local/stack.js';
-import { notAnImage, sha256, solidPng } from '../fixtures/pictures.js';
+import { notAnImage, sha256, solidPng } from '../fixtures/images.js';
 import { Api, bootStack, registerBody, type Booted } from './harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256, solidPng } from '../fixtures/pictures.js';
+import { sha256, solidPng } from '../fixtures/images.js';
 import { Api, bootStack, type Booted } from './harness.js';
 
 const beach = solidPng([250, 220, 150]);
