@@ -56,6 +56,22 @@ export const corsHeaders = (origin: string | undefined, allowed: readonly string
   return headers;
 };
 
+/** CORS preflight: API Gateway routes OPTIONS (no authorizer) to the resource's own function. */
+const preflight = (origin: string | undefined, allowed: readonly string[]): APIGatewayProxyResult => {
+  const cors = corsHeaders(origin, allowed);
+  if (!cors['Access-Control-Allow-Origin']) return { statusCode: 204, headers: cors, body: '' };
+  return {
+    statusCode: 204,
+    headers: {
+      ...cors,
+      'Access-Control-Allow-Methods': 'GET,POST,DELETE,OPTIONS',
+      'Access-Control-Allow-Headers': 'Authorization,Content-Type,Accept',
+      'Access-Control-Max-Age': '600',
+    },
+    body: '',
+  };
+};
+
 const render = (r: HttpResponse, cors: Record<string, string>): APIGatewayProxyResult => ({
   statusCode: r.status,
   headers: {
@@ -88,6 +104,7 @@ export const httpFunction = <S extends z.ZodMiniType<{ ALLOWED_ORIGINS: string[]
         wired = { config, route: build(config) };
       }
       allowed = wired.config.ALLOWED_ORIGINS;
+      if (event.httpMethod === 'OPTIONS') return preflight(origin, allowed);
       return render(await wired.route(toRequest(event)), corsHeaders(origin, allowed));
     } catch (e) {
       if (isDomainError(e)) return render({ status: e.status, body: errorBody(e) }, corsHeaders(origin, allowed));

@@ -31,3 +31,18 @@ describe('GET /health', () => {
     expect((await health({ ALLOWED_ORIGINS: '*' }, { Origin: 'https://any.example' })).headers?.['Access-Control-Allow-Origin']).toBe('*');
   });
 });
+
+describe('CORS preflight in AWS (OPTIONS routed to the function, no authorizer)', () => {
+  it('answers 204 with the allowed methods and headers for an allowed origin only', async () => {
+    const handler = createHealthHandler({ ALLOWED_ORIGINS: 'https://app.example' });
+    const ok = await handler(apiEvent({ method: 'OPTIONS', resource: '/health', headers: { Origin: 'https://app.example' }, userId: null }));
+    expect(ok.statusCode).toBe(204);
+    expect(ok.headers?.['Access-Control-Allow-Origin']).toBe('https://app.example');
+    expect(ok.headers?.['Access-Control-Allow-Methods']).toContain('DELETE');
+    expect(ok.headers?.['Access-Control-Allow-Headers']).toContain('Authorization');
+    const other = await handler(apiEvent({ method: 'OPTIONS', resource: '/health', headers: { Origin: 'https://evil.example' }, userId: null }));
+    expect(other.statusCode).toBe(204);
+    expect(other.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(other.headers?.['Access-Control-Allow-Methods']).toBeUndefined();
+  });
+});
