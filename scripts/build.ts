@@ -3,32 +3,34 @@
  * CommonJS (inline code is written to index.js), minified, @aws-sdk/* left to
  * the nodejs22.x runtime, which provides it.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { FUNCTIONS } from '../src/infra/functions.js';
 
-export const FUNCTIONS = ['authorizer', 'receiver', 'analyzer', 'obtain', 'scan', 'images', 'health'] as const;
+type Name = (typeof FUNCTIONS)[number]['name'];
 
-export const bundle = async (name: (typeof FUNCTIONS)[number], outdir = 'dist') => {
-  const outfile = `${outdir}/${name}/index.js`;
-  await build({
+export const bundleCode = async (name: Name): Promise<string> => {
+  const out = await build({
     entryPoints: [`src/handlers/${name}.ts`],
-    outfile,
     bundle: true,
+    write: false,
     platform: 'node',
     target: 'node22',
     format: 'cjs',
     minify: true,
+    charset: 'ascii', // inline YAML stays plain ASCII
     legalComments: 'none',
     external: ['@aws-sdk/*'],
     logLevel: 'warning',
   });
-  return { name, outfile, bytes: (await stat(outfile)).size };
+  return out.outputFiles[0]!.text.trimEnd();
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await mkdir('dist', { recursive: true });
-  for (const f of FUNCTIONS) {
-    const r = await bundle(f);
-    console.log(`${r.name.padEnd(11)} ${String(r.bytes).padStart(8)} bytes  ${r.outfile}`);
+  for (const { name } of FUNCTIONS) {
+    const code = await bundleCode(name);
+    await mkdir(`dist/${name}`, { recursive: true });
+    await writeFile(`dist/${name}/index.js`, code);
+    console.log(`${name.padEnd(11)} ${String(Buffer.byteLength(code)).padStart(8)} bytes  dist/${name}/index.js`);
   }
 }

@@ -1,24 +1,6 @@
 import type { ServerResponse } from 'node:http';
 
-/**
- * The gateway's own error answers, keyed by the API Gateway "gateway response"
- * type they stand for, so the deployed API's GatewayResponses can be
- * configured with the very same status, code and message.
- */
-export const GATEWAY_RESPONSES = {
-  MISSING_AUTHENTICATION_TOKEN: { status: 404, error: 'not_found' }, // message: "No route for <METHOD> <path>"
-  UNAUTHORIZED: {
-    status: 401,
-    error: 'unauthorized',
-    message: 'A valid "Authorization: Bearer <token>" header is required',
-  },
-  ACCESS_DENIED: { status: 403, error: 'forbidden', message: 'User is not authorized to access this resource' },
-  AUTHORIZER_FAILURE: { status: 500, error: 'authorizer_error', message: 'The request could not be authorized' },
-  REQUEST_TOO_LARGE: { status: 413, error: 'payload_too_large' }, // message names the limit
-  BAD_REQUEST_PARAMETERS: { status: 400, error: 'bad_request' },
-  INTEGRATION_FAILURE: { status: 502, error: 'internal_error', message: 'Internal server error' },
-  INTEGRATION_TIMEOUT: { status: 504, error: 'timeout', message: 'Endpoint request timed out' },
-} as const;
+export { GATEWAY_RESPONSES } from '../../infra/gateway-responses.js';
 
 export interface GatewayError {
   status: number;

@@ -1,0 +1,129 @@
+import {
+  AnalyzerConfig,
+  AuthorizerConfig,
+  HealthConfig,
+  ImagesConfig,
+  ObtainConfig,
+  ReceiverConfig,
+  ScanConfig,
+} from '../config.js';
+import { QUEUE_DEFINITION } from './table.js';
+
+/** Where a function's permission applies; turned into ARNs by the template. */
+export type Scope = 'table' | 'tableIndexes' | 'bucket' | 'objects' | 'queue' | 'any';
+
+export interface Permission {
+  actions: string[];
+  on: Scope;
+  /** Exercised by an AWS service for the function (the SQS poller), not by its code. */
+  byService?: boolean;
+}
+
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  authorized: boolean;
+}
+
+export interface FunctionSpec {
+  /** src/handlers/<name>.ts */
+  name: 'authorizer' | 'receiver' | 'analyzer' | 'obtain' | 'scan' | 'images' | 'health';
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** The keys of its configuration schema: exactly its environment variables. */
+  env: string[];
+  /** Exactly the AWS operations the handler calls (tested against recorded calls). */
+  permissions: Permission[];
+  routes: HttpRoute[];
+}
+
+const keys = (schema: { def: { shape: Record<string, unknown> } }) => Object.keys(schema.def.shape);
+
+export const FUNCTIONS: FunctionSpec[] = [
+  {
+    name: 'authorizer',
+    description: 'TOKEN authorizer: verifies the backend-server JWT (HS256) and allows the whole API',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    env: keys(AuthorizerConfig),
+    permissions: [],
+    routes: [],
+  },
+  {
+    name: 'receiver',
+    description: 'POST /receiver: registers an image and returns a checksum-bound presigned PUT',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    env: keys(ReceiverConfig),
+    permissions: [
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], on: 'table' },
+      { actions: ['s3:PutObject'], on: 'objects' }, // the presigned URL acts with this role's rights
+    ],
+    routes: [{ method: 'POST', path: '/receiver', authorized: true }],
+  },
+  {
+    name: 'analyzer',
+    description: 'SQS → DetectLabels once per distinct image, reuse, moderation',
+    memoryMb: 256,
+    timeoutSeconds: QUEUE_DEFINITION.analyzerTimeoutSeconds,
+    env: keys(AnalyzerConfig),
+    permissions: [
+      { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], on: 'table' },
+      { actions: ['s3:GetObject'], on: 'objects' }, // HeadObject, and Rekognition reads the object as this role
+      { actions: ['s3:ListBucket'], on: 'bucket' }, // so HeadObject of a deleted object is a 404, not a 403
+      { actions: ['rekognition:DetectLabels'], on: 'any' }, // has no resource-level permissions
+      // Used by Lambda's event source mapping on the function's behalf, not by the handler.
+      { actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], on: 'queue', byService: true },
+    ],
+    routes: [],
+  },
+  {
+    name: 'obtain',
+    description: 'GET /obtain/{file_name}: 302 to a short-lived URL, owner only',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    env: keys(ObtainConfig),
+    permissions: [
+      { actions: ['s3:GetObject'], on: 'objects' },
+      { actions: ['s3:ListBucket'], on: 'bucket' },
+    ],
+    routes: [{ method: 'GET', path: '/obtain/{file_name}', authorized: true }],
+  },
+  {
+    name: 'scan',
+    description: 'GET /scan: the user’s images by post/trip/location and labels, on GSIs',
+    memoryMb: 512,
+    timeoutSeconds: 15,
+    env: keys(ScanConfig),
+    permissions: [
+      { actions: ['dynamodb:Query'], on: 'tableIndexes' },
+      { actions: ['dynamodb:BatchGetItem'], on: 'table' },
+    ],
+    routes: [{ method: 'GET', path: '/scan', authorized: true }],
+  },
+  {
+    name: 'images',
+    description: 'GET/DELETE /images/{file_name}: the owner’s record; delete object and records',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    env: keys(ImagesConfig),
+    permissions: [
+      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query'], on: 'table' },
+      { actions: ['s3:DeleteObject'], on: 'objects' },
+    ],
+    routes: [
+      { method: 'GET', path: '/images/{file_name}', authorized: true },
+      { method: 'DELETE', path: '/images/{file_name}', authorized: true },
+    ],
+  },
+  {
+    name: 'health',
+    description: 'GET /health: unauthenticated liveness',
+    memoryMb: 128,
+    timeoutSeconds: 3,
+    env: keys(HealthConfig),
+    permissions: [],
+    routes: [{ method: 'GET', path: '/health', authorized: false }],
+  },
+];
