@@ -213,6 +213,8 @@ const methods = (idOf: (path: string) => string | null) => {
   return out;
 };
 
+const MESSAGE_STRING = '$context.error.messageString';
+
 const gatewayResponses = (): Obj => {
   // Gateway responses cannot pick the Origin per request: they allow the first
   // configured origin (functions' own responses echo any allowed origin).
@@ -221,16 +223,19 @@ const gatewayResponses = (): Obj => {
     'gatewayresponse.header.Access-Control-Allow-Origin': corsOrigin,
     'gatewayresponse.header.Vary': "'Origin'",
   };
-  const body = (error: string, message: string) => ({ 'application/json': `{"error":"${error}","message":"${message}"}` });
+  // $context.error.messageString is already a quoted JSON string.
+  const body = (error: string, message: string) => ({
+    'application/json': `{"error":${JSON.stringify(error)},"message":${message === MESSAGE_STRING ? message : JSON.stringify(message)}}`,
+  });
   const all: Record<string, { status: number; error: string; message: string }> = {
     ...Object.fromEntries(
       Object.entries(GATEWAY_RESPONSES).map(([type, r]) => [
         type,
-        { status: r.status, error: r.error, message: 'message' in r ? r.message : '$context.error.messageString' },
+        { status: r.status, error: r.error, message: 'message' in r ? r.message : MESSAGE_STRING },
       ]),
     ),
     THROTTLED: { status: 429, error: 'too_many_requests', message: 'Too many requests' },
-    DEFAULT_4XX: { status: 400, error: 'bad_request', message: '$context.error.messageString' },
+    DEFAULT_4XX: { status: 400, error: 'bad_request', message: MESSAGE_STRING },
     DEFAULT_5XX: { status: 500, error: 'internal_error', message: 'Internal server error' },
   };
   all.MISSING_AUTHENTICATION_TOKEN = { status: 404, error: 'not_found', message: 'No route for $context.httpMethod $context.path' };
@@ -297,7 +302,7 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
           Version: '2012-10-17',
           Statement: [
             {
-              Sid: 'S3ObjectCreatedFromTheImagesBucketOnly',
+              Sid: 'S3NotificationsFromThisStacksBucketOnly',
               Effect: 'Allow',
               Principal: { Service: 's3.amazonaws.com' },
               Action: 'sqs:SendMessage',
