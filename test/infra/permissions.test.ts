@@ -1,0 +1,165 @@
+import '../fixtures/quiet-powertools.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Env } from '../../src/config.js';
+import { createAnalyzer } from '../../src/handlers/analyzer.js';
+import { createAuthorizer } from '../../src/handlers/authorizer.js';
+import { createHealthHandler } from '../../src/handlers/health.js';
+import { createImagesHandler } from '../../src/handlers/images.js';
+import { createObtainHandler } from '../../src/handlers/obtain.js';
+import { createReceiverHandler } from '../../src/handlers/receiver.js';
+import { createScanHandler } from '../../src/handlers/scan.js';
+import { FUNCTIONS, type FunctionSpec } from '../../src/infra/functions.js';
+import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../src/local/constants.js';
+import { startLocalDynamo } from '../../src/local/dynamodb/index.js';
+import { startLocalS3 } from '../../src/local/s3/index.js';
+import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
+import { sha256, solidPng } from '../fixtures/images.js';
+import { apiEvent, lambdaContext, s3Notification, s3Record, sqsEvent, sqsRecord } from '../handlers/events.js';
+
+/**
+ * Each function runs against its own recording proxies in front of local
+ * DynamoDB, S3 and a stand-in Rekognition, through a scenario touching every
+ * code path; what it really called must be exactly what its role allows.
+ */
+type Name = FunctionSpec['name'];
+const BUCKET = 'perm-bucket';
+const TABLE = 'perm-table';
+const calls = new Map<Name, Set<string>>(FUNCTIONS.map((f) => [f.name, new Set<string>()]));
+const servers: Server[] = [];
+const closers: (() => Promise<void>)[] = [];
+
+const listen = async (server: Server) => {
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, LOCAL_HOST, r));
+  return `http://${LOCAL_HOST}:${(server.address() as AddressInfo).port}`;
+};
+
+const readBody = async (req: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+};
+
+/** Forwards to `target` (keeping Host, so signatures stay valid) and records the IAM action of each call. */
+const recordingProxy = (fn: Name, target: string, classify: (req: IncomingMessage, body: Buffer, status: number) => string[]) =>
+  listen(
+    createServer(async (req, res) => {
+      const body = await readBody(req);
+      const url = new URL(target);
+      const upstream = request({ host: url.hostname, port: url.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        for (const action of classify(req, body, up.statusCode ?? 0)) calls.get(fn)!.add(action);
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.end(body);
+    }),
+  );
+
+const dynamoAction = (req: IncomingMessage, body: Buffer) => {
+  const op = String(req.headers['x-amz-target']).split('.')[1];
+  const onIndex = op === 'Query' && 'IndexName' in JSON.parse(body.toString() || '{}');
+  return [`dynamodb:${op}@${onIndex ? 'tableIndexes' : 'table'}`];
+};
+const s3Action = (req: IncomingMessage, _body: Buffer, status: number) => {
+  const hasKey = new URL(req.url!, 'http://x').pathname.split('/').filter(Boolean).length > 1;
+  if (!hasKey) return ['s3:ListBucket@bucket'];
+  const byMethod: Record<string, string> = { GET: 's3:GetObject', HEAD: 's3:GetObject', PUT: 's3:PutObject', DELETE: 's3:DeleteObject' };
+  // Without s3:ListBucket, S3 answers 403 instead of 404 for a missing key.
+  return [`${byMethod[req.method!]}@objects`, ...(status === 404 ? ['s3:ListBucket@bucket'] : [])];
+};
+const rekognitionAction = (req: IncomingMessage) => [`rekognition:${String(req.headers['x-amz-target']).split('.')[1]}@any`];
+
+const declared = (f: FunctionSpec) => new Set(f.permissions.filter((p) => !p.byService).flatMap((p) => p.actions.map((a) => `${a}@${p.on}`)));
+
+describe('each role allows exactly what its function calls', () => {
+  let envOf: (fn: Name) => Promise<Env>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'travellog-perm-'));
+    const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const dynamo = await startLocalDynamo({ ...common, path: join(dataDir, 'db'), host: LOCAL_HOST, tableName: TABLE });
+    const s3 = await startLocalS3({ ...common, dataDir: join(dataDir, 's3'), host: LOCAL_HOST, buckets: [BUCKET] });
+    closers.push(dynamo.close, s3.close);
+    const rekognition = await listen(
+      createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ Labels: [{ Name: 'Beach', Confidence: 97.5, Parents: [{ Name: 'Nature' }] }], LabelModelVersion: '3.0' }));
+      }),
+    );
+    envOf = async (fn) => ({
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: await recordingProxy(fn, dynamo.endpoint, dynamoAction),
+      AWS_ENDPOINT_URL_S3: await recordingProxy(fn, s3.endpoint, s3Action),
+      AWS_ENDPOINT_URL_REKOGNITION: await recordingProxy(fn, rekognition, rekognitionAction),
+      S3_FORCE_PATH_STYLE: 'true',
+      IMAGES_BUCKET_NAME: BUCKET,
+      IMAGES_TABLE_NAME: TABLE,
+      JWT_SECRET: DEFAULT_LOCAL_SECRET,
+      LABEL_DETECTOR: 'rekognition',
+    });
+  });
+  afterAll(async () => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+    for (const close of closers) await close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('records every call of a scenario through all functions and compares with the template roles', async () => {
+    const user = 'perm-user';
+    const photo = solidPng([12, 34, 56]);
+    const hash = sha256(photo);
+    const fileName = `${user}-${hash}.png`;
+    const missing = `${user}-${'f'.repeat(64)}.png`;
+    const ctx = lambdaContext();
+
+    const authorizer = createAuthorizer(await envOf('authorizer'));
+    const policy = await authorizer({ type: 'TOKEN', authorizationToken: `Bearer ${await mintToken(user)}`, methodArn: 'arn:aws:execute-api:us-east-1:1:api/v1/GET/scan' });
+    expect(policy.context?.user_id).toBe(user);
+
+    const receiver = createReceiverHandler(await envOf('receiver'));
+    const body = JSON.stringify({ image_hash: hash, content_type: 'image/png', post_id: 1, user_id: user, picture_id: 1, post: { trip_id: 2, location_id: 3, content: '' } });
+    const reg = await receiver(apiEvent({ method: 'POST', resource: '/receiver', body, userId: user }), ctx);
+    expect(reg.statusCode).toBe(201);
+    const { upload_url, upload_headers } = JSON.parse(reg.body);
+    expect((await fetch(upload_url, { method: 'PUT', headers: upload_headers, body: new Uint8Array(photo) })).status).toBe(200);
+    expect((await receiver(apiEvent({ method: 'POST', resource: '/receiver', body, userId: user }), ctx)).statusCode).toBe(200);
+
+    const analyzer = createAnalyzer(await envOf('analyzer'));
+    const upload = (key: string, id: string) => sqsRecord(s3Notification(s3Record({ bucket: BUCKET, key, size: photo.length })), { messageId: id });
+    const analysed = await analyzer(sqsEvent(upload(fileName, 'm1'), upload(missing, 'm2')), ctx);
+    expect(analysed.batchItemFailures).toEqual([]);
+
+    const obtain = createObtainHandler(await envOf('obtain'));
+    const found = await obtain(apiEvent({ method: 'GET', resource: '/obtain/{file_name}', pathParameters: { file_name: fileName }, userId: user }), ctx);
+    expect(found.statusCode).toBe(302);
+    expect((await fetch(String(found.headers!.Location))).status).toBe(200);
+    expect((await obtain(apiEvent({ method: 'GET', resource: '/obtain/{file_name}', pathParameters: { file_name: missing }, userId: user }), ctx)).statusCode).toBe(404);
+
+    const scan = createScanHandler(await envOf('scan'));
+    for (const query of [[], [['post_id', '1']], [['label', 'beach>50']]] as [string, string][][]) {
+      const r = await scan(apiEvent({ method: 'GET', resource: '/scan', query, userId: user }), ctx);
+      expect(JSON.parse(r.body).images).toEqual([fileName]);
+    }
+
+    const images = createImagesHandler(await envOf('images'));
+    const view = await images(apiEvent({ method: 'GET', resource: '/images/{file_name}', pathParameters: { file_name: fileName }, userId: user }), ctx);
+    expect(JSON.parse(view.body)).toMatchObject({ status: 'approved', analysis_source: 'detected' });
+    expect((await images(apiEvent({ method: 'DELETE', resource: '/images/{file_name}', pathParameters: { file_name: fileName }, userId: user }), ctx)).statusCode).toBe(204);
+
+    const health = createHealthHandler(await envOf('health'));
+    expect((await health(apiEvent({ method: 'GET', resource: '/health', userId: null }), ctx)).statusCode).toBe(200);
+
+    for (const f of FUNCTIONS) expect([...calls.get(f.name)!].sort(), f.name).toEqual([...declared(f)].sort());
+  });
+});
