@@ -24,6 +24,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const epoch = (ms: number) => Math.floor(ms / 1000);
 const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+/** Conditional writes that lose are expected outcomes here, not errors. */
+const unlessConditionFails = (write: Promise<unknown>): Promise<void> =>
+  write.then(
+    () => undefined,
+    (e) => {
+      if (!isConditionFailure(e)) throw e;
+    },
+  );
 const INDEX_OF = { post_id: INDEX.byPost, trip_id: INDEX.byTrip, location_id: INDEX.byLocation } as const;
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -136,18 +144,16 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   private async keepPlacement(imageKey: string, sortKey: string): Promise<void> {
-    await this.db
-      .send(
+    await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { image_key: imageKey, user_id: sortKey },
           UpdateExpression: 'REMOVE expires_at',
           ConditionExpression: 'attribute_exists(image_key)',
         }),
-      )
-      .catch((e) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+      ),
+    );
   }
 
   async get(imageKey: string, userId: string, nowMs: number): Promise<ImageRecord | undefined> {
@@ -279,8 +285,8 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async abandonAnalysis(imageKey: string, claimant: string, reason: string, nowMs: number): Promise<void> {
-    await this.db
-      .send(
+    await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { image_key: imageKey, user_id: ANALYSIS_SORT_KEY },
@@ -289,15 +295,13 @@ export class DynamoRecordStore implements RecordStore {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':failed': 'failed', ':running': 'running', ':c': claimant, ':reason': reason, ':now': iso(nowMs) },
         }),
-      )
-      .catch((e) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+      ),
+    );
   }
 
   async applyAnalysis(imageKey: string, userId: string, r: AnalysisResult, nowMs: number): Promise<void> {
-    await this.db
-      .send(
+    await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { image_key: imageKey, user_id: userId },
@@ -314,15 +318,13 @@ export class DynamoRecordStore implements RecordStore {
             ':now': iso(nowMs),
           },
         }),
-      )
-      .catch((e) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+      ),
+    );
   }
 
   async markFailed(imageKey: string, userId: string, reason: string, nowMs: number): Promise<void> {
-    await this.db
-      .send(
+    await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { image_key: imageKey, user_id: userId },
@@ -331,10 +333,8 @@ export class DynamoRecordStore implements RecordStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':failed': 'failed', ':analysing': 'analysing', ':reason': reason, ':now': iso(nowMs) },
         }),
-      )
-      .catch((e) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+      ),
+    );
   }
 
   async queryGroup(userId: string, plan: ScanPlan): Promise<ScanCandidate[]> {

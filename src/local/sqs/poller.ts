@@ -7,7 +7,8 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { interpretBatchResponse, type BatchOutcome } from './batch-response.js';
 import { forgetInFlight, rememberInFlight } from './in-flight-registry.js';
-import { createLambdaContext, newLogStreamName, toSqsRecord, type ExecutionEnvironment } from './lambda-event.js';
+import { lambdaContext, newLogStreamName, type LambdaIdentity } from '../lambda-context.js';
+import { toSqsRecord } from './lambda-event.js';
 import { receiveMessages, uniqueByMessageId } from './receive.js';
 import { sleep } from './sleep.js';
 
@@ -139,14 +140,14 @@ export function startEventSourcePoller(m: EventSourceMapping): Poller {
     }
   }
 
-  async function processBatch(messages: Message[], env: ExecutionEnvironment): Promise<void> {
+  async function processBatch(messages: Message[], env: LambdaIdentity): Promise<void> {
     batchesInFlight++;
     try {
       const event: SQSEvent = { Records: messages.map((message) => toSqsRecord(message, m.queueArn, m.region)) };
       const batchIds = new Set(event.Records.map((record) => record.messageId));
       let outcome: BatchOutcome;
       try {
-        const response = await invokeHandler(event, createLambdaContext(env));
+        const response = await invokeHandler(event, lambdaContext(env, Date.now() + timeoutMs));
         outcome = interpretBatchResponse(response, batchIds, m.reportBatchItemFailures);
         if (outcome.kind === 'all-failed') reportError(new Error(`whole batch failed: ${outcome.reason}`));
       } catch (err) {
@@ -163,13 +164,7 @@ export function startEventSourcePoller(m: EventSourceMapping): Poller {
   }
 
   async function runWorker(): Promise<void> {
-    const env: ExecutionEnvironment = {
-      functionName,
-      region: m.region,
-      accountId,
-      timeoutMs,
-      logStreamName: newLogStreamName(),
-    };
+    const env: LambdaIdentity = { functionName, region: m.region, accountId, logStreamName: newLogStreamName() };
     while (!stopSignal.aborted) {
       let batch: Message[];
       try {
