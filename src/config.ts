@@ -34,13 +34,20 @@ export const AuthorizerConfig = z.object({
   JWT_REQUIRE_EXP: bool(true),
 });
 
-export const ReceiverConfig = z.object({
-  ...http,
-  ...bucket,
-  ...table,
-  SIGNED_URL_WRITE_EXPIRATION: seconds(60),
-  WAITING_RECORD_TTL_SECONDS: seconds(24 * 3600),
-});
+export const ReceiverConfig = z
+  .object({
+    ...http,
+    ...bucket,
+    ...table,
+    SIGNED_URL_WRITE_EXPIRATION: seconds(60),
+    WAITING_RECORD_TTL_SECONDS: seconds(24 * 3600),
+  })
+  .check(
+    // A registration must outlive its upload URL, or a late upload would lose its posts.
+    z.refine((c) => c.WAITING_RECORD_TTL_SECONDS >= c.SIGNED_URL_WRITE_EXPIRATION, {
+      error: 'WAITING_RECORD_TTL_SECONDS must be at least SIGNED_URL_WRITE_EXPIRATION',
+    }),
+  );
 
 export const AnalyzerConfig = z
   .object({

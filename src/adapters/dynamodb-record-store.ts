@@ -17,7 +17,7 @@ import { ANALYSIS_SORT_KEY, GROUP_KEY_ATTRIBUTE, groupKey, placementPrefix, plac
 import type { Label } from '../core/labels.js';
 import type { Registration } from '../core/receiver-input.js';
 import type { ScanCandidate, ScanPlan } from '../core/scan-plan.js';
-import { INDEX, USER_INDEX_PROJECTION } from '../infra/table.js';
+import { DELETION_MARKER_SECONDS, INDEX, USER_INDEX_PROJECTION } from '../infra/table.js';
 import type { Analysis, AnalysisResult, RecordStore } from '../ports/record-store.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -35,6 +35,7 @@ const unlessConditionFails = (write: Promise<unknown>): Promise<void> =>
 const INDEX_OF = { post_id: INDEX.byPost, trip_id: INDEX.byTrip, location_id: INDEX.byLocation } as const;
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
+type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
 
 /** The images table through the DynamoDB document client. */
 export class DynamoRecordStore implements RecordStore {
@@ -66,8 +67,8 @@ export class DynamoRecordStore implements RecordStore {
             'rekognition_results = :empty, post_id = :post_id, picture_id = :picture_id, trip_id = :trip_id, ' +
             'location_id = :location_id, content = :content, created_at = if_not_exists(created_at, :now), ' +
             'updated_at = :now, expires_at = :expires_at ' +
-            'REMOVE analysis_source, censored_confidence, failure_reason, uploaded_at, analysed_at, object_size',
-          ConditionExpression: 'attribute_not_exists(image_key) OR #status = :waiting OR expires_at <= :now_epoch',
+            'REMOVE analysis_source, censored_confidence, failure_reason, uploaded_at, analysed_at, object_size, deleted_at',
+          ConditionExpression: 'attribute_not_exists(image_key) OR #status IN (:waiting, :deleted) OR expires_at <= :now_epoch',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':file_name': formatFileName(reg),
@@ -75,6 +76,7 @@ export class DynamoRecordStore implements RecordStore {
             ':ext': reg.extension,
             ':ct': reg.contentType,
             ':waiting': 'waiting',
+            ':deleted': 'deleted',
             ':empty': [],
             ':post_id': metadata.post_id,
             ':picture_id': metadata.picture_id,
@@ -88,7 +90,7 @@ export class DynamoRecordStore implements RecordStore {
           ReturnValues: 'ALL_OLD',
         }),
       );
-      created = !old || isExpired(old as ImageRecord, nowMs);
+      created = !old || old.status === 'deleted' || isExpired(old as ImageRecord, nowMs);
       waiting = true;
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
@@ -160,7 +162,7 @@ export class DynamoRecordStore implements RecordStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { image_key: imageKey, user_id: userId }, ConsistentRead: true }),
     );
-    return Item && !isExpired(Item as ImageRecord, nowMs) ? (Item as ImageRecord) : undefined;
+    return Item && Item.status !== 'deleted' && !isExpired(Item as ImageRecord, nowMs) ? (Item as ImageRecord) : undefined;
   }
 
   private async placementItems(imageKey: string, userId: string): Promise<Record<string, unknown>[]> {
@@ -185,7 +187,7 @@ export class DynamoRecordStore implements RecordStore {
       }));
   }
 
-  async markUploaded(name: ImageName, objectSize: number | undefined, nowMs: number): Promise<ImageRecord> {
+  async markUploaded(name: ImageName, objectSize: number | undefined, nowMs: number): Promise<ImageRecord | undefined> {
     const imageKey = formatImageKey(name);
     let record: ImageRecord;
     try {
@@ -221,7 +223,9 @@ export class DynamoRecordStore implements RecordStore {
       record = Attributes as ImageRecord;
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      record = (await this.get(imageKey, name.userId, nowMs))!;
+      const current = await this.get(imageKey, name.userId, nowMs);
+      if (!current) return undefined; // deleted meanwhile: leave it deleted
+      record = current;
     }
     // The upload makes every live placement of this user's image permanent.
     const items = await this.placementItems(imageKey, name.userId);
@@ -308,9 +312,10 @@ export class DynamoRecordStore implements RecordStore {
           UpdateExpression:
             'SET #status = :status, rekognition_results = :labels, censored_confidence = :censored, ' +
             'analysis_source = :source, analysed_at = :now, updated_at = :now REMOVE failure_reason, expires_at',
-          ConditionExpression: 'attribute_exists(image_key)',
+          ConditionExpression: 'attribute_exists(image_key) AND #status <> :deleted',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
+            ':deleted': 'deleted',
             ':status': r.status,
             ':labels': r.labels,
             ':censored': r.censoredConfidence,
@@ -395,17 +400,21 @@ export class DynamoRecordStore implements RecordStore {
     );
   }
 
-  async remove(imageKey: string, userId: string): Promise<void> {
+  async remove(imageKey: string, userId: string, nowMs: number): Promise<void> {
     const placements = await this.placementItems(imageKey, userId);
-    const keys = [{ image_key: imageKey, user_id: userId }, ...placements.map((p) => ({ image_key: imageKey, user_id: p.user_id }))];
-    for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) {
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = keys
-        .slice(i, i + BATCH_WRITE_LIMIT)
-        .map((Key) => ({ DeleteRequest: { Key } }));
+    // The record becomes a short-lived deletion marker rather than vanishing: a
+    // notification still in flight for this upload can then never recreate it.
+    const marker = { image_key: imageKey, user_id: userId, status: 'deleted', deleted_at: iso(nowMs), expires_at: epoch(nowMs) + DELETION_MARKER_SECONDS };
+    const writes: WriteRequest[] = [
+      { PutRequest: { Item: marker } },
+      ...placements.map((p) => ({ DeleteRequest: { Key: { image_key: imageKey, user_id: p.user_id } } })),
+    ];
+    for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
+      let requests: WriteRequest[] | undefined = writes.slice(i, i + BATCH_WRITE_LIMIT);
       for (let attempt = 0; requests?.length; attempt++) {
         if (attempt) await backoff(attempt);
         const res: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-        requests = res.UnprocessedItems?.[this.table];
+        requests = res.UnprocessedItems?.[this.table] as WriteRequest[] | undefined;
       }
     }
   }

@@ -83,7 +83,7 @@ export const createAnalysis = (d: AnalyzerDeps) => {
     }
     try {
       const record = await d.records.markUploaded(name, size, now());
-      if (isAnalysed(record.status)) return; // a duplicate notification
+      if (!record || isAnalysed(record.status)) return; // deleted meanwhile, or a duplicate notification
       const { labels, source } = await labelsFor(name, `${name.userId}:${message.id}`);
       const verdict = moderate(labels, d.policy);
       await d.records.applyAnalysis(imageKey, name.userId, { ...verdict, source }, now());

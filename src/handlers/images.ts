@@ -22,7 +22,7 @@ export const imagesRoute =
     if (req.method === 'DELETE') {
       // Object first: a failure leaves the records, and the retry finishes the job.
       await objects.delete(fileName);
-      await records.remove(imageKey, userId);
+      await records.remove(imageKey, userId, now());
       return { status: 204 };
     }
     const t = now();

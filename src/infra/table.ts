@@ -79,3 +79,9 @@ export const QUEUE_DEFINITION = {
   messageRetentionSeconds: 4 * 24 * 3600,
   dlqRetentionSeconds: 14 * 24 * 3600,
 };
+
+/**
+ * A deleted record stays as a marker this long, so that no notification still
+ * queued for its upload (SQS keeps them up to the retention period) can recreate it.
+ */
+export const DELETION_MARKER_SECONDS = QUEUE_DEFINITION.messageRetentionSeconds + 24 * 3600;

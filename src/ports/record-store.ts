@@ -35,9 +35,9 @@ export interface RecordStore {
   /**
    * The upload arrived: the record (created if the receiver never saw it) leaves
    * `waiting` for `analysing` and stops expiring. Returns the record as it now is;
-   * an already analysed record is returned unchanged.
+   * an already analysed record is returned unchanged, a deleted one as undefined (it stays deleted).
    */
-  markUploaded(name: ImageName, objectSize: number | undefined, nowMs: number): Promise<ImageRecord>;
+  markUploaded(name: ImageName, objectSize: number | undefined, nowMs: number): Promise<ImageRecord | undefined>;
   getAnalysis(imageKey: string): Promise<Analysis | undefined>;
   /** Conditional write: true for exactly one claimant while no analysis is done or running (or its lease lapsed). */
   claimAnalysis(imageKey: string, claimant: string, nowMs: number, leaseSeconds: number): Promise<boolean>;
@@ -48,6 +48,6 @@ export interface RecordStore {
   markFailed(imageKey: string, userId: string, reason: string, nowMs: number): Promise<void>;
   /** The group's records, read through a GSI Query (never a Scan). */
   queryGroup(userId: string, plan: ScanPlan): Promise<ScanCandidate[]>;
-  /** Removes the user's record and placements; idempotent. */
-  remove(imageKey: string, userId: string): Promise<void>;
+  /** Removes the user's record and placements; idempotent. The shared analysis stays. */
+  remove(imageKey: string, userId: string, nowMs: number): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRecord } from '../../src/core/image-record.js';
 import { ANALYSIS_SORT_KEY, placementSortKey } from '../../src/core/keys.js';
+import { DELETION_MARKER_SECONDS } from '../../src/infra/table.js';
 import type { ScanPlan } from '../../src/core/scan-plan.js';
 import type { AnalysisResult } from '../../src/ports/record-store.js';
 import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
@@ -187,7 +188,7 @@ describe('DynamoRecordStore.placements', () => {
     await db.store.register(registration({ userId: '45', imageHash, post_id: 2 }), T0, TTL);
     expect((await db.store.placements(imageKeyOf(imageHash), '45', T0)).map((p) => p.post_id)).toEqual([2]);
     expect((await db.store.placements(imageKeyOf(imageHash), '456', T0)).map((p) => p.post_id)).toEqual([1]);
-    await db.store.remove(imageKeyOf(imageHash), '45');
+    await db.store.remove(imageKeyOf(imageHash), '45', Date.now());
     expect((await db.store.placements(imageKeyOf(imageHash), '456', T0)).map((p) => p.post_id)).toEqual([1]);
     expect(await db.store.get(imageKeyOf(imageHash), '456', T0)).toBeDefined();
   });
@@ -232,7 +233,7 @@ describe('DynamoRecordStore.markUploaded', () => {
       object_size: 2048,
       uploaded_at: new Date(T0).toISOString(),
     });
-    expect(record.expires_at).toBeUndefined();
+    expect(record?.expires_at).toBeUndefined();
     expect(await db.store.get(imageKeyOf(imageHash, 'png'), 'm1', T0 + 365 * 24 * HOUR)).toMatchObject({ status: 'analysing' });
   });
 
@@ -243,7 +244,7 @@ describe('DynamoRecordStore.markUploaded', () => {
     await db.store.register(registration({ userId: 'm2', imageHash, post_id: 2 }), T0, 60);
     expect((await db.rawItem(imageKey, placementSortKey('m2', 1)))?.expires_at).toBeDefined();
 
-    const record = await db.store.markUploaded({ userId: 'm2', imageHash, extension: 'jpg' }, 10, T0 + 30_000);
+    const record = (await db.store.markUploaded({ userId: 'm2', imageHash, extension: 'jpg' }, 10, T0 + 30_000))!;
     expect(record.status).toBe('analysing');
     expect(record.expires_at).toBeUndefined();
     expect(record.post_id).toBe(2);
@@ -268,7 +269,7 @@ describe('DynamoRecordStore.markUploaded', () => {
     const imageKey = imageKeyOf(imageHash);
     await db.store.markUploaded({ userId: 'm4', imageHash, extension: 'jpg' }, 1, T0);
     await db.store.markFailed(imageKey, 'm4', 'boom', T0 + 1);
-    const again = await db.store.markUploaded({ userId: 'm4', imageHash, extension: 'jpg' }, 1, T0 + 2);
+    const again = (await db.store.markUploaded({ userId: 'm4', imageHash, extension: 'jpg' }, 1, T0 + 2))!;
     expect(again.status).toBe('analysing');
     expect(again.failure_reason).toBeUndefined();
   });
@@ -339,11 +340,12 @@ describe('DynamoRecordStore.applyAnalysis / markFailed', () => {
     const imageKey = imageKeyOf(imageHash);
     await db.store.register(registration({ userId: 'a2', imageHash }), T0, TTL);
     await db.store.markUploaded({ userId: 'a2', imageHash, extension: 'jpg' }, 1, T0 + 1);
-    await db.store.remove(imageKey, 'a2');
-    await db.store.applyAnalysis(imageKey, 'a2', approved(), T0 + 2);
-    expect(await db.rawItem(imageKey, 'a2')).toBeUndefined();
-    await db.store.markFailed(imageKey, 'a2', 'late failure', T0 + 3);
-    expect(await db.rawItem(imageKey, 'a2')).toBeUndefined();
+    await db.store.remove(imageKey, 'a2', T0 + 2);
+    await db.store.applyAnalysis(imageKey, 'a2', approved(), T0 + 3);
+    expect(await db.rawItem(imageKey, 'a2')).toMatchObject({ status: 'deleted' });
+    await db.store.markFailed(imageKey, 'a2', 'late failure', T0 + 4);
+    expect(await db.rawItem(imageKey, 'a2')).toMatchObject({ status: 'deleted' });
+    expect(await db.store.get(imageKey, 'a2', T0 + 5)).toBeUndefined();
   });
 
   it('markFailed marks an analysing record failed with its reason, but never an analysed one', async () => {
@@ -369,15 +371,27 @@ describe('DynamoRecordStore.remove', () => {
     // Another user's copy of the same image is not touched.
     await analysedImage('r2', 'remove', { post_id: 1 });
 
-    await db.store.remove(imageKey, 'r1');
-    expect(await db.rawItem(imageKey, 'r1')).toBeUndefined();
+    await db.store.remove(imageKey, 'r1', T0 + 4000);
+    // What remains is a deletion marker, gone with TTL after any queued notification could arrive.
+    expect(await db.rawItem(imageKey, 'r1')).toEqual({
+      image_key: imageKey,
+      user_id: 'r1',
+      status: 'deleted',
+      deleted_at: new Date(T0 + 4000).toISOString(),
+      expires_at: Math.floor((T0 + 4000) / 1000) + DELETION_MARKER_SECONDS,
+    });
+    expect(await db.store.get(imageKey, 'r1', T0 + 4000)).toBeUndefined();
+    // A notification still in flight for the deleted upload does not bring it back.
+    expect(await db.store.markUploaded({ userId: 'r1', imageHash, extension: 'jpg' }, 5, T0 + 5000)).toBeUndefined();
+    await db.store.applyAnalysis(imageKey, 'r1', { status: 'approved', labels: [], censoredConfidence: null, source: 'reused' }, T0 + 5000);
+    expect((await db.rawItem(imageKey, 'r1'))?.status).toBe('deleted');
     expect(await db.rawItem(imageKey, placementSortKey('r1', 1))).toBeUndefined();
     expect(await db.rawItem(imageKey, placementSortKey('r1', 2))).toBeUndefined();
     expect(await db.store.placements(imageKey, 'r1', T0)).toEqual([]);
     expect(await db.store.queryGroup('r1', groupPlan('post_id', 1))).toEqual([]);
     expect(await db.store.queryGroup('r1', groupPlan('trip_id', 4))).toEqual([]);
     expect(await db.store.queryGroup('r1', userPlan('r1'))).toEqual([]);
-    await expect(db.store.remove(imageKey, 'r1')).resolves.toBeUndefined();
+    await expect(db.store.remove(imageKey, 'r1', T0 + 6000)).resolves.toBeUndefined();
 
     expect(await db.store.get(imageKey, 'r2', T0 + 3000)).toMatchObject({ status: 'approved' });
     expect(await db.store.getAnalysis(imageKey)).toMatchObject({ state: 'done', labels: [label('Beach', 97.12, ['Nature'])] });
@@ -385,7 +399,7 @@ describe('DynamoRecordStore.remove', () => {
 
     // Delete + re-register + re-upload: a fresh record, and the analysis is still there to reuse.
     expect(await db.store.register(registration({ userId: 'r1', imageHash, post_id: 9 }), T0 + 10_000, TTL)).toEqual({ created: true });
-    const record: ImageRecord = await db.store.markUploaded({ userId: 'r1', imageHash, extension: 'jpg' }, 5, T0 + 11_000);
+    const record: ImageRecord = (await db.store.markUploaded({ userId: 'r1', imageHash, extension: 'jpg' }, 5, T0 + 11_000))!;
     expect(record.status).toBe('analysing');
     expect(record.rekognition_results).toEqual([]);
     expect((await db.store.getAnalysis(imageKey))?.state).toBe('done');

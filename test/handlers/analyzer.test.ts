@@ -166,7 +166,7 @@ describe('analyzer: one detection per distinct image', () => {
     const detector = new CountingDetector({ [imageHash]: [label('Beach', 97)] });
     const handle = createRecordHandler(deps(detector));
     await handle(uploadMessage(fileNameOf('carol', imageHash)));
-    await db.store.remove(imageKeyOf(imageHash), 'carol');
+    await db.store.remove(imageKeyOf(imageHash), 'carol', Date.now());
     await register('carol', imageHash);
     await handle(uploadMessage(fileNameOf('carol', imageHash)));
     expect(detector.calls).toHaveLength(1);
@@ -328,7 +328,7 @@ describe('analyzer: stale notifications', () => {
     const imageHash = hashOf('deleted-before-analysis');
     const fileName = fileNameOf('456', imageHash);
     await register('456', imageHash);
-    await db.store.remove(imageKeyOf(imageHash), '456');
+    await db.store.remove(imageKeyOf(imageHash), '456', Date.now());
     deletedObjects.add(fileName);
     const detector = new CountingDetector({ [imageHash]: [label('Beach', 90)] });
     const r = await runBatch(detector, uploadMessage(fileName));

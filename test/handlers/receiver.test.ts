@@ -249,3 +249,12 @@ describe('POST /receiver', () => {
     );
   });
 });
+
+describe('receiver configuration', () => {
+  it('refuses a waiting-record TTL shorter than the upload URL lifetime (a late upload would lose its posts)', async () => {
+    const handler = createReceiverHandler({ IMAGES_BUCKET_NAME: 'b', IMAGES_TABLE_NAME: 't', SIGNED_URL_WRITE_EXPIRATION: '600', WAITING_RECORD_TTL_SECONDS: '300' });
+    const res = await handler(apiEvent({ method: 'POST', resource: '/receiver', body: '{}', userId: '456' }));
+    expect(res.statusCode).toBe(500); // a deployment error, surfaced at cold start and logged
+    expect(JSON.parse(res.body)).toEqual({ error: 'internal_error', message: 'Internal server error.' });
+  });
+});
