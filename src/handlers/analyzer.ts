@@ -128,9 +128,19 @@ export const createRecordHandler = (d: AnalyzerDeps) => {
   };
 };
 
+const LOCAL_DETECTOR = '../adapters/local-label-detector/index.js';
+
 const buildDetector = async (c: ReturnType<typeof readAnalyzerConfig>, env: Env): Promise<LabelDetector> => {
   if (c.LABEL_DETECTOR === 'rekognition') return new RekognitionLabelDetector(rekognitionClient(env));
   if (c.LABEL_DETECTOR.startsWith('fixture:')) return FixtureLabelDetector.fromFile(c.LABEL_DETECTOR.slice('fixture:'.length), s3Client(env));
+  if (c.LABEL_DETECTOR === 'local') {
+    // The embedded model (sharp, wasm, model files) is for the local stack: a computed
+    // specifier keeps it out of the Lambda bundle, where `local` is not available.
+    const local: typeof import('../adapters/local-label-detector/index.js') = await import(LOCAL_DETECTOR).catch((e: Error) => {
+      throw new Error(`LABEL_DETECTOR=local is not available in this build (${e.message})`);
+    });
+    return local.LocalLabelDetector.start(s3Client(env));
+  }
   throw new Error(`LABEL_DETECTOR=${c.LABEL_DETECTOR} is not available in this build`);
 };
 const readAnalyzerConfig = (env: Env) => readConfig(AnalyzerConfig, env);

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { s3Client } from '../adapters/aws-clients.js';
+import { LocalLabelDetector } from '../adapters/local-label-detector/index.js';
 import type { Env } from '../config.js';
 import { QUEUE_DEFINITION } from '../infra/table.js';
 import { createAnalyzer } from '../handlers/analyzer.js';
@@ -13,7 +15,7 @@ import { createScanHandler } from '../handlers/scan.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.js';
 import { startLocalDynamo } from './dynamodb/index.js';
 import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
-import { startGateway, type Route } from './gateway/index.js';
+import { startGateway, type ProxyHandler, type Route } from './gateway/index.js';
 import { s3TestEvent, startLocalS3 } from './s3/index.js';
 import { startEventSourcePoller, startLocalQueues } from './sqs/index.js';
 import { DEFAULT_LOCAL_SECRET } from './token.js';
@@ -45,7 +47,7 @@ export interface StackOptions {
   port?: number;
   dataDir?: string;
   jwtSecret?: string;
-  /** `fixture:<path>` (default: an empty fixture until the offline model lands) or `rekognition`. */
+  /** `local` (default: the embedded model), `fixture:<path>` or `rekognition`. */
   labelDetector?: string;
   /** Extra function settings (MIN_CONFIDENCE, ALLOWED_ORIGINS…), as env vars. */
   env?: Env;
@@ -66,6 +68,17 @@ export interface Stack {
   sweepExpired(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** /health, plus the embedded model's state: `warming` (images wait for it), `ready`, or `failed` (503). */
+const withDetectorState =
+  (health: ProxyHandler, detector: LocalLabelDetector | undefined): ProxyHandler =>
+  async (event, context) => {
+    const res = await health(event, context);
+    if (!detector || res.statusCode !== 200) return res;
+    const failed = detector.state === 'failed';
+    const body = { ...JSON.parse(res.body), ...(failed ? { status: 'degraded' } : {}), label_detector: detector.state };
+    return { ...res, statusCode: failed ? 503 : 200, body: JSON.stringify(failed ? { ...body, reason: detector.lastError } : body) };
+  };
 
 /** Starts every part on loopback; the same handlers as AWS, wired to local servers. */
 export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
@@ -126,9 +139,13 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       IMAGES_BUCKET_NAME: LOCAL_BUCKET,
       IMAGES_TABLE_NAME: LOCAL_TABLE,
       JWT_SECRET: o.jwtSecret ?? DEFAULT_LOCAL_SECRET,
-      LABEL_DETECTOR: o.labelDetector ?? 'fixture:',
+      LABEL_DETECTOR: o.labelDetector ?? 'local',
       ANALYZER_MAX_RECEIVE_COUNT: String(maxReceiveCount),
     };
+
+    // The embedded model warms up while the rest starts; images that arrive meanwhile wait for it.
+    const localDetector = env.LABEL_DETECTOR === 'local' ? LocalLabelDetector.start(s3Client(env)) : undefined;
+    if (localDetector) closers.push(() => localDetector.close());
 
     const poller = startEventSourcePoller({
       client: sqs,
@@ -139,7 +156,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       maximumBatchingWindowSeconds: 0,
       visibilityTimeoutSeconds,
       reportBatchItemFailures: true,
-      handler: createAnalyzer(env),
+      handler: createAnalyzer(env, localDetector ? { detector: localDetector } : {}),
       onError: (e) => console.error('analyzer invocation failed:', e),
     });
     closers.push(poller.stop);
@@ -172,7 +189,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
         authed('GET', '/scan', createScanHandler(env)),
         authed('GET', '/images/{file_name}', images),
         authed('DELETE', '/images/{file_name}', images),
-        { method: 'GET', resource: '/health', handler: createHealthHandler(env), authorized: false },
+        { method: 'GET', resource: '/health', handler: withDetectorState(createHealthHandler(env), localDetector), authorized: false },
       ],
     });
     closers.push(gateway.close);

@@ -1,0 +1,289 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Label } from '../../core/labels.js';
+import { ImageNotAnalysableError, type ImageObject, type LabelDetector } from '../../ports/label-detector.js';
+import { MAX_LABELS } from '../rekognition-label-detector.js';
+import { toModelInput } from './image.js';
+import type { FromWorker, ToWorker, WarmUp } from './protocol.js';
+import { toLabels, type CountedLabel, type RawDetection } from './taxonomy.js';
+
+export type { WarmUp } from './protocol.js';
+export { COCO_CLASSES, ancestorsOf, confidenceOf, toLabels, type CountedLabel, type RawDetection } from './taxonomy.js';
+
+/** Too many images at once: retry later (Rekognition's ThrottlingException). Not the image's fault. */
+export class DetectorBusyError extends Error {
+  constructor(limit: number) {
+    super(`ThrottlingException: the local label detector already holds ${limit} images`);
+    this.name = 'DetectorBusyError';
+  }
+}
+
+/** The model could not be loaded, or its worker stopped: retry later. Not the image's fault. */
+export class DetectorUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`the local label detector is unavailable: ${reason}`);
+    this.name = 'DetectorUnavailableError';
+  }
+}
+
+export interface LocalLabelDetectorOptions {
+  /**
+   * The bounded queue: images held at once (being read, decoded, waiting for or
+   * in inference). One more is refused with DetectorBusyError, so memory stays
+   * under about maxPending × maxObjectBytes. Default 16 (an SQS batch is ≤ 10).
+   */
+  maxPending?: number;
+  /** Largest object read, bytes; larger → ImageTooLargeException. Default 15 MiB, Rekognition's limit for S3 objects. */
+  maxObjectBytes?: number;
+  /** Largest image decoded, pixels (width × height); larger → ImageTooLargeException. Default 100 MP. */
+  maxInputPixels?: number;
+  /** Where centernet.json and .bin are. Default: the models folder of @vladmandic/human. */
+  modelDir?: string;
+}
+
+export type DetectorState = 'warming' | 'ready' | 'failed' | 'closed';
+
+export interface Analysis {
+  /** Every label at or above the threshold, with instance counts (the port's Label has no field for them). */
+  labels: CountedLabel[];
+  /** The boxes kept by NMS, raw scores, every score ≥ the model's floor. */
+  detections: RawDetection[];
+  /** Decode + resize (main thread, libvips pool), wait in the queue, inference (worker), ms. */
+  timings: { decodeMs: number; queueMs: number; inferenceMs: number };
+}
+
+interface Job {
+  id: number;
+  pixels: Uint8Array;
+  enqueuedAt: number;
+  resolve: (r: { detections: RawDetection[]; inferenceMs: number; queueMs: number }) => void;
+  reject: (e: Error) => void;
+  startedAt?: number;
+}
+
+/** Where the worker's module is: worker.ts from sources (tsx, vitest), worker.js once compiled. */
+const WORKER_ENTRY = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const WORKER_BOOT = new URL('./boot.mjs', import.meta.url);
+
+/**
+ * Rekognition's DetectLabels, offline: CenterNet (COCO's 80 classes) in a worker
+ * thread on TensorFlow.js's wasm backend. The object is read through the S3 API
+ * like Rekognition reads it; only JPEG and PNG are analysed. The model loads once,
+ * when the detector starts; images that arrive meanwhile wait for it. Inference
+ * runs one image at a time, in FIFO order, never on the caller's event loop.
+ */
+export class LocalLabelDetector implements LabelDetector {
+  private readonly maxPending: number;
+  private readonly maxObjectBytes: number;
+  private readonly maxInputPixels: number;
+  private readonly modelDir: string | undefined;
+  private worker: Worker | undefined;
+  private warm: Promise<WarmUp> | undefined;
+  private rejectWarm: ((e: Error) => void) | undefined;
+  private current: DetectorState = 'warming';
+  private failure: string | undefined;
+  private pending = 0;
+  private readonly queue: Job[] = [];
+  private running: Job | undefined;
+  private nextId = 1;
+
+  private constructor(
+    private readonly s3: S3Client,
+    o: LocalLabelDetectorOptions,
+  ) {
+    this.maxPending = o.maxPending ?? 16;
+    this.maxObjectBytes = o.maxObjectBytes ?? 15 * 1024 * 1024;
+    this.maxInputPixels = o.maxInputPixels ?? 100_000_000;
+    this.modelDir = o.modelDir;
+    if (!Number.isInteger(this.maxPending) || this.maxPending < 1) throw new RangeError('maxPending must be a positive integer');
+  }
+
+  /** Starts the worker and the model's warm-up now; returns at once. */
+  static start(s3: S3Client, o: LocalLabelDetectorOptions = {}): LocalLabelDetector {
+    const d = new LocalLabelDetector(s3, o);
+    d.spawn();
+    return d;
+  }
+
+  /** `warming` until the model is loaded, then `ready`; `failed` if it could not load or the worker died (the next image retries). */
+  get state(): DetectorState {
+    return this.current;
+  }
+
+  /** Why the detector is `failed`, if it is. */
+  get lastError(): string | undefined {
+    return this.failure;
+  }
+
+  /** Images held right now (reading, decoding, queued or in inference). */
+  get held(): number {
+    return this.pending;
+  }
+
+  /** Resolves once the model is loaded and warmed up; rejects if it cannot be. */
+  ready(): Promise<WarmUp> {
+    if (this.current === 'closed') return Promise.reject(new DetectorUnavailableError('closed'));
+    return this.ensureWorker();
+  }
+
+  async detect(image: ImageObject, minConfidence: number): Promise<Label[]> {
+    const { labels } = await this.analyse(image, minConfidence);
+    return labels.map(({ name, confidence, parents }) => ({ name, confidence, parents }));
+  }
+
+  /** detect(), with instance counts, the raw boxes and timings. */
+  analyse(image: ImageObject, minConfidence: number): Promise<Analysis> {
+    return this.admit(async () => this.analyseBytes(await this.read(image), minConfidence));
+  }
+
+  /** The same analysis on bytes already in memory (the bench); counts against the same bound. */
+  analyseImage(bytes: Uint8Array, minConfidence: number): Promise<Analysis> {
+    return this.admit(() => this.analyseBytes(bytes, minConfidence));
+  }
+
+  /** Stops the worker; images still held fail with DetectorUnavailableError. */
+  async close(): Promise<void> {
+    if (this.current === 'closed') return;
+    this.current = 'closed';
+    this.rejectWarm?.(new DetectorUnavailableError('closed')); // images waiting for the warm-up stop waiting
+    this.failAll(new DetectorUnavailableError('closed'));
+    const w = this.worker;
+    this.worker = undefined;
+    this.warm = undefined;
+    await w?.terminate();
+  }
+
+  private async admit<T>(work: () => Promise<T>): Promise<T> {
+    if (this.current === 'closed') throw new DetectorUnavailableError('closed');
+    if (this.pending >= this.maxPending) throw new DetectorBusyError(this.maxPending);
+    this.pending++;
+    this.updateRef();
+    try {
+      return await work();
+    } finally {
+      this.pending--;
+      this.updateRef();
+    }
+  }
+
+  private async analyseBytes(bytes: Uint8Array, minConfidence: number): Promise<Analysis> {
+    const t0 = performance.now();
+    const pixels = await toModelInput(bytes, this.maxInputPixels);
+    const decodeMs = performance.now() - t0;
+    await this.ensureWorker(); // an image that arrives while the model warms up waits here
+    if (this.current === 'closed') throw new DetectorUnavailableError('closed');
+    const { detections, inferenceMs, queueMs } = await new Promise<{ detections: RawDetection[]; inferenceMs: number; queueMs: number }>(
+      (resolve, reject) => {
+        this.queue.push({ id: this.nextId++, pixels, enqueuedAt: performance.now(), resolve, reject });
+        this.pump();
+      },
+    );
+    return { labels: toLabels(detections, minConfidence).slice(0, MAX_LABELS), detections, timings: { decodeMs, queueMs, inferenceMs } };
+  }
+
+  /** The object through the S3 API, as Rekognition reads it; its errors mapped like Rekognition's. */
+  private async read(image: ImageObject): Promise<Uint8Array> {
+    let res;
+    try {
+      res = await this.s3.send(new GetObjectCommand({ Bucket: image.bucket, Key: image.key }));
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket') {
+        throw new ImageNotAnalysableError(`InvalidS3ObjectException: Unable to get object ${image.key} from S3 (${name})`);
+      }
+      throw e;
+    }
+    const tooLarge = () => new ImageNotAnalysableError(`ImageTooLargeException: the object is larger than ${this.maxObjectBytes} bytes`);
+    if ((res.ContentLength ?? 0) > this.maxObjectBytes) {
+      (res.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw tooLarge();
+    }
+    if (!res.Body) throw new ImageNotAnalysableError(`InvalidS3ObjectException: the object ${image.key} has no body`);
+    const bytes = await res.Body.transformToByteArray();
+    if (bytes.length > this.maxObjectBytes) throw tooLarge();
+    return bytes;
+  }
+
+  private ensureWorker(): Promise<WarmUp> {
+    if (this.current === 'closed') return Promise.reject(new DetectorUnavailableError('closed'));
+    if (!this.warm) this.spawn(); // the first start, or again after a failure
+    return this.warm!;
+  }
+
+  private spawn() {
+    this.current = 'warming';
+    this.failure = undefined;
+    const spawnedAt = performance.timeOrigin + performance.now();
+    const worker = new Worker(WORKER_BOOT, { workerData: { entry: WORKER_ENTRY.href, modelDir: this.modelDir } });
+    this.worker = worker;
+    this.warm = new Promise<WarmUp>((resolve, reject) => {
+      this.rejectWarm = reject;
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          this.rejectWarm = undefined;
+          const { type: _type, importedAt, ...rest } = m;
+          this.current = 'ready';
+          this.updateRef();
+          resolve({ startupMs: importedAt - spawnedAt, ...rest });
+          this.pump();
+        } else if (m.type === 'failed') {
+          this.broken(worker, m.message, reject);
+        } else this.settle(m);
+      });
+      worker.on('error', (e) => this.broken(worker, e.message, reject));
+      worker.on('exit', (code) => this.broken(worker, `worker exited with code ${code}`, reject));
+    });
+    this.warm.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+    this.updateRef();
+  }
+
+  /** The worker cannot serve: fail what it holds, and let the next image start a new one. */
+  private broken(worker: Worker, reason: string, rejectWarmUp: (e: Error) => void) {
+    if (this.worker !== worker) return; // an old worker, or close() already ran
+    this.worker = undefined;
+    this.warm = undefined;
+    this.rejectWarm = undefined;
+    this.current = 'failed';
+    this.failure = reason;
+    const error = new DetectorUnavailableError(reason);
+    rejectWarmUp(error);
+    this.failAll(error);
+    void worker.terminate();
+  }
+
+  private failAll(e: Error) {
+    const jobs = [...(this.running ? [this.running] : []), ...this.queue.splice(0)];
+    this.running = undefined;
+    for (const j of jobs) j.reject(e);
+  }
+
+  private settle(m: Extract<FromWorker, { type: 'result' | 'error' }>) {
+    const job = this.running;
+    if (!job || job.id !== m.id) return;
+    this.running = undefined;
+    if (m.type === 'result') job.resolve({ detections: m.detections, inferenceMs: m.inferenceMs, queueMs: job.startedAt! - job.enqueuedAt });
+    else job.reject(new Error(`inference failed: ${m.message}`));
+    this.pump();
+  }
+
+  /** Sends the next image when the worker is ready and idle: one inference at a time. */
+  private pump() {
+    if (this.current !== 'ready' || this.running || !this.worker) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    job.startedAt = performance.now();
+    this.running = job;
+    const pixels = new Uint8Array(job.pixels); // its own buffer, moved to the worker without a copy
+    const message: ToWorker = { type: 'detect', id: job.id, pixels };
+    this.worker.postMessage(message, [pixels.buffer]);
+  }
+
+  /** The worker keeps the process alive only while it warms up or holds images. */
+  private updateRef() {
+    if (!this.worker) return;
+    if (this.current === 'warming' || this.pending > 0) this.worker.ref();
+    else this.worker.unref();
+  }
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../src/local/stack.js';
+import { Api } from './harness.js';
+
+const astronaut = readFileSync(new URL('../fixtures/photos/astronaut.jpg', import.meta.url));
+
+describe('npm start’s default detector: real labels from real pixels, end to end', () => {
+  let stack: Stack;
+  let api: Api;
+
+  beforeAll(async () => {
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // read when the analyzer's Metrics is built
+    // The stack as `npm start` wires it: no labelDetector option, so LABEL_DETECTOR=local.
+    stack = await startStack({
+      port: 0,
+      dataDir: await mkdtemp(join(tmpdir(), 'travellog-local-detector-')),
+      visibilityTimeoutSeconds: 1,
+      maxReceiveCount: 2,
+      ttlSweepIntervalMs: 3_600_000,
+    });
+    api = await Api.as(stack.url, '456');
+  });
+  afterAll(() => stack?.stop());
+
+  it('reports the embedded model on /health: warming, then ready', async () => {
+    const res = await new Api(stack.url, undefined).call<{ status: string; label_detector: string }>('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ok');
+    expect(['warming', 'ready']).toContain(res.body.label_detector);
+  });
+
+  it('labels an uploaded photo: Person in GET /images, found by /scan?label=person>50', async () => {
+    const up = await api.upload(astronaut, { user_id: 456, post_id: 31, picture_id: 1 }, 'image/jpeg');
+    expect(up.file_name).toMatch(/^456-[0-9a-f]{64}\.jpg$/);
+
+    const view = await api.waitFor(up.file_name, ['approved', 'under_review', 'rejected', 'failed'], 60_000);
+    expect(view.status).toBe('approved');
+    expect(view.analysis_source).toBe('detected');
+    const person = view.rekognition_results.find((l) => l.name === 'Person');
+    expect(person).toBeDefined();
+    expect(person!.confidence).toBeGreaterThanOrEqual(75); // MIN_CONFIDENCE's default: stored labels only
+    expect(person!.parents).toEqual([]);
+    for (const l of view.rekognition_results) expect(l.confidence).toBeGreaterThanOrEqual(75);
+
+    const found = await api.scan(`label=${encodeURIComponent('person>50')}`);
+    expect(found.status).toBe(200);
+    expect(found.body.images).toContain(up.file_name);
+    expect((await api.scan(`post_id=31&label=${encodeURIComponent('person<50')}`)).body.images).toEqual([]);
+    expect((await api.scan(`post_id=31&label=${encodeURIComponent('dog>50')}`)).body.images).toEqual([]);
+
+    const health = await new Api(stack.url, undefined).call<{ label_detector: string }>('GET', '/health');
+    expect(health.body.label_detector).toBe('ready');
+  });
+
+  it('fails an upload that is not an image, with Rekognition’s reason', async () => {
+    const junk = Buffer.from('definitely not a JPEG, whatever the content type says');
+    const up = await api.upload(junk, { user_id: 456, post_id: 32, picture_id: 1 }, 'image/jpeg');
+    const view = await api.waitFor(up.file_name, ['approved', 'under_review', 'rejected', 'failed'], 30_000);
+    expect(view.status).toBe('failed');
+    expect(view.failure_reason).toMatch(/InvalidImageFormatException/);
+  });
+});
