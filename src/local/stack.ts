@@ -12,6 +12,7 @@ import { createImagesHandler } from '../handlers/images.js';
 import { createObtainHandler } from '../handlers/obtain.js';
 import { createReceiverHandler } from '../handlers/receiver.js';
 import { createScanHandler } from '../handlers/scan.js';
+import { serveOpenApi } from '../openapi/serve.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.js';
 import { startLocalDynamo } from './dynamodb/index.js';
 import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
@@ -183,6 +184,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       authorizer: createAuthorizer(env),
       authorizerCacheTtlSeconds: o.authorizerCacheTtlSeconds ?? 300,
       allowedOrigins,
+      fallback: serveOpenApi, // GET /openapi.json (public): the API's OpenAPI 3.1 document
       routes: [
         authed('POST', '/receiver', createReceiverHandler(env)),
         authed('GET', '/obtain/{file_name}', createObtainHandler(env)),
