@@ -14,6 +14,7 @@ import { createReceiverHandler } from '../handlers/receiver.js';
 import { createScanHandler } from '../handlers/scan.js';
 import { serveOpenApi } from '../openapi/serve.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.js';
+import { chainFallbacks, localConsole } from './console.js';
 import { startLocalDynamo } from './dynamodb/index.js';
 import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
 import { startGateway, type ProxyHandler, type Route } from './gateway/index.js';
@@ -184,7 +185,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       authorizer: createAuthorizer(env),
       authorizerCacheTtlSeconds: o.authorizerCacheTtlSeconds ?? 300,
       allowedOrigins,
-      fallback: serveOpenApi, // GET /openapi.json (public): the API's OpenAPI 3.1 document
+      // GET /openapi.json (public): the API's OpenAPI 3.1 document; then the web console at / (src/local/console.ts)
+      fallback: chainFallbacks(serveOpenApi, localConsole(env)),
       routes: [
         authed('POST', '/receiver', createReceiverHandler(env)),
         authed('GET', '/obtain/{file_name}', createObtainHandler(env)),

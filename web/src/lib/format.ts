@@ -1,0 +1,39 @@
+import type { ImageStatus } from './api.js';
+
+export const formatBytes = (n: number | null | undefined): string => {
+  if (n === null || n === undefined) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+};
+
+export const percent = (part: number, whole: number | undefined): number =>
+  whole ? Math.min(100, Math.max(0, Math.round((part / whole) * 100))) : 0;
+
+export const formatDate = (iso: string | null | undefined): string => {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+};
+
+/** What each status means to a person (the moderation state included). */
+export const STATUS_TEXT: Record<ImageStatus, { label: string; help: string }> = {
+  waiting: { label: 'Waiting', help: 'Registered; the upload has not arrived yet.' },
+  analysing: { label: 'Analysing', help: 'Uploaded; the label detector is looking at it.' },
+  approved: { label: 'Approved', help: 'Analysed; the moderated label was not found.' },
+  under_review: { label: 'Under review', help: 'The moderated label was seen with medium confidence: a person should check it.' },
+  rejected: { label: 'Rejected', help: 'The moderated label was seen with high confidence.' },
+  failed: { label: 'Failed', help: 'The picture could not be analysed.' },
+};
+
+export const isFinal = (s: ImageStatus | undefined): boolean =>
+  s === 'approved' || s === 'under_review' || s === 'rejected' || s === 'failed';
+
+/** `456-<64 hex>.png` → `456-1a2b3c…9f.png`, for narrow places (the full name stays in `title`). */
+export const shortFileName = (name: string): string => name.replace(/^([^-]+-)([0-9a-f]{6})[0-9a-f]{52}([0-9a-f]{6})/, '$1$2…$3');
