@@ -3,7 +3,7 @@
  * headers, the runtime config.json, and the LOCAL-ONLY token endpoint — which exists in no
  * Lambda handler and not in the CloudFormation template.
  */
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,9 +37,10 @@ describe('console static files and config (createConsole)', () => {
     site = await serve(createConsole({ dir, mint: { secret: 'a-secret-of-16-chars!', claim: 'user_id' } }));
     unbuilt = await serve(createConsole({ dir: join(dir, 'missing') }));
   });
-  afterAll(() => {
+  afterAll(async () => {
     site?.server.close();
     unbuilt?.server.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('serves index.html at / with a CSP and no caching, and hashed assets as immutable', async () => {
@@ -85,7 +86,10 @@ describe('local sign-in endpoint (POST /console/token) on the local stack', () =
   beforeAll(async () => {
     booted = await bootStack();
   });
-  afterAll(() => booted?.stack.stop());
+  afterAll(async () => {
+    await booted?.stack.stop();
+    if (booted) await rm(booted.dataDir, { recursive: true, force: true });
+  });
 
   const mint = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
     fetch(`${booted.stack.url}${TOKEN_PATH}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -4,7 +4,7 @@
  * gallery, search, detail, delete — with no console errors. Screenshots: test-results/web/.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,6 +70,8 @@ describe('web console (Chromium)', () => {
     await booted?.stack.stop();
     allowedHost?.server.close();
     otherHost?.server.close();
+    // The large picture is 48 MB, in the pictures dir and in the stack's S3: leave nothing behind.
+    await Promise.all([pictures, booted?.dataDir].filter((d): d is string => !!d).map((d) => rm(d, { recursive: true, force: true })));
   });
 
   it('signs in as a local user, uploads two pictures, watches them, searches, opens a detail and deletes', async () => {
