@@ -33,6 +33,12 @@ const detector = LocalLabelDetector.start(undefined as unknown as S3Client);
 const warm = await detector.ready();
 const readyMs = performance.now() - t0;
 
+// The main thread's event-loop delay with no work at all: the machine's own noise, for comparison.
+const idle = monitorEventLoopDelay({ resolution: 10 });
+idle.enable();
+await new Promise((r) => setTimeout(r, 3000));
+idle.disable();
+
 // Sequential: one image at a time, end to end (decode + resize on the main thread's libvips pool, inference in the worker).
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
@@ -94,6 +100,7 @@ Photos: the four in \`test/fixtures/photos/\` (20–42 KB JPEGs, ≤ 600×400 or
 | … decode + resize (sharp): median / p95 | ${ms(quantile(decode, 0.5))} / ${ms(quantile(decode, 0.95))} |
 | 16 images submitted at once (queued, one inference at a time) | ${ms(burstMs)} total, ${ms(burstMs / 16)} per image |
 | main-thread event-loop delay during inference: p99 / max | ${ms(lag.percentile(99) / 1e6)} / ${ms(lag.max / 1e6)} |
+| … the same, idle for 3 s (no work: the machine's noise; 10 ms sampling) | ${ms(idle.percentile(99) / 1e6)} / ${ms(idle.max / 1e6)} |
 | peak RSS of the process (main + worker threads) | ${mb(peakRssKb)} (before the detector: ${mb(rssBeforeKb)}) |
 
 Labels at MinConfidence 50 (top 3 COCO classes, without the parent labels): ${PHOTOS.map((n) => `${n}: ${labelsOf(n)}`).join('; ')}.
