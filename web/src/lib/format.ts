@@ -1,17 +1,7 @@
+import prettyBytes from 'pretty-bytes';
 import type { ImageStatus } from './api.js';
 
-export const formatBytes = (n: number | null | undefined): string => {
-  if (n === null || n === undefined) return '—';
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-};
+export const formatBytes = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : prettyBytes(n));
 
 export const percent = (part: number, whole: number | undefined): number =>
   whole ? Math.min(100, Math.max(0, Math.round((part / whole) * 100))) : 0;
