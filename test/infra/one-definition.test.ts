@@ -18,7 +18,7 @@ describe('local stack ≡ template', () => {
 
   beforeAll(async () => {
     template = parse(await readFile(TEMPLATE_PATH, 'utf8'));
-    stack = await startStack({ port: 0, dataDir: await mkdtemp(join(tmpdir(), 'travellog-def-')) });
+    stack = await startStack({ port: 0, labelDetector: 'fixture:', dataDir: await mkdtemp(join(tmpdir(), 'travellog-def-')) });
   });
   afterAll(() => stack?.stop());
 
