@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
+import { IMAGE_HASH_PATTERN } from '../core/file-name.js';
 import type { Label } from '../core/labels.js';
 import { ImageNotAnalysableError, type ImageObject, type LabelDetector } from '../ports/label-detector.js';
 
 const FixtureSchema = z.record(
-  z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  z.string().check(z.regex(IMAGE_HASH_PATTERN)),
   z.array(
     z.object({
       name: z.string().check(z.minLength(1)),

@@ -2,7 +2,6 @@ import type { Label } from './labels.js';
 
 export type ImageStatus = 'waiting' | 'analysing' | 'approved' | 'under_review' | 'rejected' | 'failed';
 export const ANALYSED: readonly ImageStatus[] = ['approved', 'under_review', 'rejected'];
-export const FINAL: readonly ImageStatus[] = [...ANALYSED, 'failed'];
 export type AnalysisSource = 'detected' | 'reused';
 
 /** One post an image was registered in (an image can be in several posts of one user). */
@@ -41,4 +40,3 @@ export const isExpired = (item: { expires_at?: number }, nowMs: number): boolean
   item.expires_at !== undefined && item.expires_at * 1000 <= nowMs;
 
 export const isAnalysed = (status: ImageStatus): boolean => ANALYSED.includes(status);
-export const isFinal = (status: ImageStatus): boolean => FINAL.includes(status);

@@ -4,12 +4,13 @@
  * `POST /console/token` that mints a token for "sign in as user …". None of this is a Lambda
  * route: the gateway calls it as its `fallback`, for paths no API route matches.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Env } from '../config.js';
+import serveStatic from 'serve-static';
+import { isValidUserId } from '../core/file-name.js';
+import { AuthorizerConfig, readConfig, type Env } from '../config.js';
 import { mintToken } from './token.js';
 
 export type Fallback = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -35,21 +36,6 @@ export interface ConsoleOptions {
   config?: ConsoleConfig;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.woff2': 'font/woff2',
-};
-
 /** Pictures come from presigned S3 URLs on another loopback port; nothing else leaves the page. */
 const CSP = [
   "default-src 'self'",
@@ -71,7 +57,6 @@ const PAGE_HEADERS = {
 };
 
 const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?$/;
-const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_TOKEN_BODY = 1024;
 
 const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>) => {
@@ -86,21 +71,6 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>T
 <body style="font:16px/1.5 system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem">
 <h1>The web console is not built</h1><p>Run <code>npm run build:web</code> (or restart with <code>npm start</code>, which builds it), then reload.</p>
 <p>The API itself is up: <a href="/health">/health</a>, <a href="/openapi.json">/openapi.json</a>.</p></body></html>`;
-
-/** A file of `dir` for a URL path, or undefined (traversal, hidden files, not a file). */
-const fileFor = async (dir: string, urlPath: string): Promise<{ path: string; size: number; mtime: Date } | undefined> => {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0') || decoded.split('/').some((s) => s.startsWith('.'))) return undefined;
-  const path = resolve(dir, `.${decoded === '/' ? '/index.html' : decoded}`);
-  if (!path.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return undefined;
-  const s = await stat(path).catch(() => undefined);
-  return s?.isFile() ? { path, size: s.size, mtime: s.mtime } : undefined;
-};
 
 const readJson = async (req: IncomingMessage): Promise<unknown> => {
   const chunks: Buffer[] = [];
@@ -136,7 +106,7 @@ const mintEndpoint = async (req: IncomingMessage, res: ServerResponse, mint: Non
   }
   const raw = (body as { user_id?: unknown } | null)?.user_id;
   const userId = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
-  if (typeof userId !== 'string' || !USER_ID.test(userId)) {
+  if (typeof userId !== 'string' || !isValidUserId(userId)) {
     return sendError(res, 400, 'validation_error', 'user_id must be 1–128 letters, digits, "_" or "-"');
   }
   const ttlSeconds = mint.ttlSeconds ?? 3600;
@@ -148,6 +118,24 @@ const mintEndpoint = async (req: IncomingMessage, res: ServerResponse, mint: Non
 export const createConsole = (o: ConsoleOptions = {}): Fallback => {
   const dir = resolve(o.dir ?? DEFAULT_CONSOLE_DIR);
   const config: ConsoleConfig = o.config ?? { apiUrl: '', ...(o.mint ? { localSignIn: { endpoint: TOKEN_PATH } } : {}) };
+  // serve-static: MIME types, HEAD, ETag/Last-Modified, traversal and dotfile refusal.
+  const serve = serveStatic(dir, {
+    index: ['index.html'],
+    dotfiles: 'ignore',
+    fallthrough: true,
+    setHeaders: (res, file) => {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      // Vite names assets by content hash: cache them for good, revalidate everything else.
+      res.setHeader('Cache-Control', file.startsWith(join(dir, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (file.endsWith('.html')) for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
+    },
+  });
+  /** True when served; false (nothing written) when there is no such file. */
+  const serveFile = (req: IncomingMessage, res: ServerResponse) =>
+    new Promise<boolean>((done) => {
+      res.once('close', () => done(true));
+      serve(req, res, () => done(false));
+    });
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
@@ -164,37 +152,11 @@ export const createConsole = (o: ConsoleOptions = {}): Fallback => {
       sendJson(res, 200, config);
       return true;
     }
-    const file = await fileFor(dir, path === '/index.html' ? '/' : path);
-    if (!file) {
-      if (path !== '/' && path !== '/index.html') return false;
+    if ((path === '/' || path === '/index.html') && !existsSync(join(dir, 'index.html'))) {
       send(res, 503, NOT_BUILT, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       return true;
     }
-    const type = TYPES[extname(file.path)] ?? 'application/octet-stream';
-    const hashed = path.startsWith('/assets/'); // Vite names these by content hash
-    const headers: Record<string, string> = {
-      'Content-Type': type,
-      'Content-Length': String(file.size),
-      'Last-Modified': file.mtime.toUTCString(),
-      'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-      ...(type.startsWith('text/html') ? PAGE_HEADERS : {}),
-    };
-    res.writeHead(200, headers);
-    if (method === 'HEAD') {
-      res.end();
-      return true;
-    }
-    await new Promise<void>((done) => {
-      const stream = createReadStream(file.path);
-      stream.on('error', () => {
-        res.destroy();
-        done();
-      });
-      stream.on('end', done);
-      stream.pipe(res);
-    });
-    return true;
+    return serveFile(req, res);
   };
 };
 
@@ -207,16 +169,14 @@ export const chainFallbacks =
   };
 
 
-const listOf = (v: string | undefined, def: string) => (v ?? def).split(',').map((s) => s.trim()).filter(Boolean);
-
 /**
  * The console as the local stack serves it, from the functions' settings: local sign-in mints
  * HS256 tokens with `JWT_SECRET` and the first of `JWT_USER_CLAIMS` (offered only when
  * `JWT_ALGORITHMS` accepts HS256, so that every minted token passes the authorizer).
  */
 export const localConsole = (env: Env, dir?: string): Fallback => {
-  const secret = env.JWT_SECRET;
-  const claim = listOf(env.JWT_USER_CLAIMS, 'user_id,sub')[0];
-  const hs256 = listOf(env.JWT_ALGORITHMS, 'HS256').includes('HS256');
-  return createConsole({ ...(dir ? { dir } : {}), ...(secret && claim && hs256 ? { mint: { secret, claim } } : {}) });
+  // The authorizer's own reading of its settings: a minted token always passes it.
+  const jwt = readConfig(AuthorizerConfig, env);
+  const mint = jwt.JWT_ALGORITHMS.includes('HS256') ? { secret: jwt.JWT_SECRET, claim: jwt.JWT_USER_CLAIMS[0]! } : undefined;
+  return createConsole({ ...(dir ? { dir } : {}), ...(mint ? { mint } : {}) });
 };
