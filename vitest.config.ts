@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000, // integration tests wait on real servers; CI machines are small
     hookTimeout: 60_000,
     pool: 'forks',
     env: {
