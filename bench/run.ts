@@ -1,0 +1,42 @@
+/**
+ * npm run bench [-- --only detector|api] [-- --runs N] [-- --requests N] [-- --write]:
+ * the benches in sequence, each in its own process — the local label detector's, then the API's.
+ * `--runs` goes to the detector bench, `--requests` to the API bench, `--write` to both; each
+ * writes its own section of docs/benchmarks.md and the others are kept.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { keepLostSections } from './lib.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    runs: { type: 'string' },
+    requests: { type: 'string' },
+    write: { type: 'boolean', default: false },
+  },
+});
+const benches = [
+  { name: 'detector', file: 'local-detector.bench.ts', args: values.runs ? ['--runs', values.runs] : [] },
+  { name: 'api', file: 'api.bench.ts', args: values.requests ? ['--requests', values.requests] : [] },
+];
+if (values.only && !benches.some((b) => b.name === values.only)) throw new Error(`--only must be one of ${benches.map((b) => b.name).join(', ')}`);
+
+const docs = new URL('../docs/benchmarks.md', import.meta.url);
+for (const b of benches.filter((b) => !values.only || b.name === values.only)) {
+  const before = await readFile(docs, 'utf8').catch(() => '');
+  const file = new URL(b.file, import.meta.url).pathname;
+  const args = [...b.args, ...(values.write ? ['--write'] : [])];
+  console.log(`\n> tsx bench/${b.file}${args.length ? ` ${args.join(' ')}` : ''}`);
+  const { status, signal } = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_COMMAND: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ') },
+  });
+  if (status !== 0) {
+    console.error(`bench/${b.file} failed (${signal ?? `exit ${status}`})`);
+    process.exit(status || 1);
+  }
+  // The detector bench writes the whole file: put back the sections it does not know.
+  if (values.write) await writeFile(docs, keepLostSections(before, await readFile(docs, 'utf8')));
+}
