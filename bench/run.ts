@@ -1,6 +1,6 @@
 /**
- * npm run bench [-- --only detector|api] [-- --runs N] [-- --requests N] [-- --write]:
- * the benches in sequence, each in its own process — the local label detector's, then the API's.
+ * npm run bench [-- --only detector|api|variants] [-- --runs N] [-- --requests N] [-- --write]:
+ * the benches in sequence, each in its own process — the local label detector's, the API's, then the image variants'.
  * `--runs` goes to the detector bench, `--requests` to the API bench, `--write` to both; each
  * writes its own section of docs/benchmarks.md and the others are kept.
  */
@@ -20,6 +20,7 @@ const { values } = parseArgs({
 const benches = [
   { name: 'detector', file: 'local-detector.bench.ts', args: values.runs ? ['--runs', values.runs] : [] },
   { name: 'api', file: 'api.bench.ts', args: values.requests ? ['--requests', values.requests] : [] },
+  { name: 'variants', file: 'variants.bench.ts', args: [] },
 ];
 if (values.only && !benches.some((b) => b.name === values.only)) throw new Error(`--only must be one of ${benches.map((b) => b.name).join(', ')}`);
 

@@ -9,9 +9,10 @@ import { FUNCTIONS } from '../src/infra/functions.js';
 
 type Name = (typeof FUNCTIONS)[number]['name'];
 
-export const bundleCode = async (name: Name): Promise<string> => {
+/** One entry point bundled exactly as the template inlines code. */
+export const bundleEntry = async (entry: string): Promise<string> => {
   const out = await build({
-    entryPoints: [`src/handlers/${name}.ts`],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     platform: 'node',
@@ -25,6 +26,8 @@ export const bundleCode = async (name: Name): Promise<string> => {
   });
   return out.outputFiles[0]!.text.trimEnd();
 };
+
+export const bundleCode = (name: Name): Promise<string> => bundleEntry(`src/handlers/${name}.ts`);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const { name } of FUNCTIONS) {

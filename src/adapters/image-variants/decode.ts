@@ -1,0 +1,100 @@
+/**
+ * Decoding an untrusted original into opaque RGBA pixels, refusing what can never work
+ * before any large allocation: the format is sniffed from the bytes (never from the
+ * name or the declared content type) and the pixel count is read from the header, so
+ * a decompression bomb — a tiny file declaring 50,000 × 50,000 pixels — is refused
+ * without decoding it.
+ */
+import { JPG } from 'image-size/types/jpg';
+import { PNG as PNG_HEADER } from 'image-size/types/png';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { MAX_PIXELS, PermanentImageError } from '../../core/variants.js';
+import type { Rgba } from './orientation.js';
+
+export interface Decoded extends Rgba {
+  format: 'jpeg' | 'png';
+  /** EXIF orientation (1–8) of a JPEG, when it has one. */
+  orientation?: number;
+}
+
+export interface Header {
+  format: 'jpeg' | 'png';
+  width: number;
+  height: number;
+  orientation?: number;
+}
+
+/** Format and declared dimensions, from the first bytes; throws PermanentImageError. */
+export const readHeader = (bytes: Uint8Array): Header => {
+  const format = JPG.validate(bytes) ? 'jpeg' : PNG_HEADER.validate(bytes) ? 'png' : undefined;
+  if (!format) throw new PermanentImageError('invalid_image');
+  let size;
+  try {
+    size = (format === 'jpeg' ? JPG : PNG_HEADER).calculate(bytes);
+  } catch (e) {
+    throw new PermanentImageError('invalid_image', (e as Error).message);
+  }
+  const { width, height, orientation } = size;
+  if (!(width > 0 && height > 0)) throw new PermanentImageError('invalid_image', 'no dimensions in the header');
+  if (width * height > MAX_PIXELS) throw new PermanentImageError('too_large', `${width}×${height} declared`);
+  return orientation === undefined ? { format, width, height } : { format, width, height, orientation };
+};
+
+/** jpeg-js accounts its own allocations: RGBA output plus its coefficient and line buffers. */
+const JPEG_MEMORY_MB = Math.ceil((MAX_PIXELS * 4 * 3) / 1024 / 1024);
+
+const decodeJpeg = (bytes: Uint8Array): Rgba => {
+  try {
+    const d = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      tolerantDecoding: true, // camera files with minor marker quirks still decode
+      maxResolutionInMP: MAX_PIXELS / 1_000_000,
+      maxMemoryUsageInMB: JPEG_MEMORY_MB,
+    });
+    return { data: d.data, width: d.width, height: d.height };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(message)) throw new PermanentImageError('too_large', message);
+    if (/unsupported|not supported/i.test(message)) throw new PermanentImageError('unsupported_image', message);
+    throw new PermanentImageError('invalid_image', message);
+  }
+};
+
+/** Transparent pixels are composited over white: JPEG variants have no alpha channel. */
+const flattenOnWhite = (data: Uint8Array): void => {
+  for (let i = 0; i < data.length; i += 4) {
+    const a = data[i + 3]!;
+    if (a === 255) continue;
+    const keep = 255 - a;
+    data[i] = (data[i]! * a + 255 * keep + 127) / 255;
+    data[i + 1] = (data[i + 1]! * a + 255 * keep + 127) / 255;
+    data[i + 2] = (data[i + 2]! * a + 255 * keep + 127) / 255;
+    data[i + 3] = 255;
+  }
+};
+
+const decodePng = (bytes: Uint8Array): Rgba => {
+  let png;
+  try {
+    // pngjs inflates with node:zlib and returns 8-bit RGBA for every bit depth and colour type.
+    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    throw new PermanentImageError('invalid_image', (e as Error).message);
+  }
+  const data = new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength);
+  flattenOnWhite(data);
+  return { data, width: png.width, height: png.height };
+};
+
+/** Header check, then a full decode to opaque RGBA. */
+export const decodeImage = (bytes: Uint8Array): Decoded => {
+  const header = readHeader(bytes);
+  const pixels = header.format === 'jpeg' ? decodeJpeg(bytes) : decodePng(bytes);
+  // The header is what was checked: a body that decodes to other dimensions is not trusted.
+  if (pixels.width * pixels.height > MAX_PIXELS) throw new PermanentImageError('too_large');
+  const decoded: Decoded = { ...pixels, format: header.format };
+  if (header.orientation !== undefined) decoded.orientation = header.orientation;
+  return decoded;
+};

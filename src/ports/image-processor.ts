@@ -1,0 +1,18 @@
+import type { VariantName } from '../core/variants.js';
+
+export interface EncodedVariant {
+  name: VariantName;
+  width: number;
+  height: number;
+  contentType: string;
+  body: Uint8Array;
+}
+
+/**
+ * Makes the variants of one original (pure JS / WebAssembly codecs on AWS and locally).
+ * Throws PermanentImageError (core/variants) for input that can never succeed; any
+ * other error is transient.
+ */
+export interface ImageProcessor {
+  makeVariants(original: Uint8Array, trace?: (phase: string, ms: number) => void): Promise<EncodedVariant[]>;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { JsImageProcessor } from '../../../src/adapters/image-variants/index.js';
+import { FAILURE_SENTENCES, PermanentImageError } from '../../../src/core/variants.js';
+import { notAnImage } from '../../fixtures/images.js';
+import { bombJpeg, bombPng, noiseJpeg } from '../../fixtures/variant-images.js';
+
+const processor = new JsImageProcessor();
+
+const refusal = async (bytes: Uint8Array): Promise<PermanentImageError> => {
+  const e = await processor.makeVariants(bytes).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(PermanentImageError);
+  return e as PermanentImageError;
+};
+
+describe('originals that can never make variants', () => {
+  it('a truncated JPEG is invalid_image, with the sentence the owner reads', async () => {
+    const jpeg = await noiseJpeg(600, 400);
+    const e = await refusal(jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+    expect(e.code).toBe('invalid_image');
+    expect(e.reason).toEqual({ code: 'invalid_image', message: 'The file is not a JPEG or PNG image.' });
+  });
+
+  it('a text file named .jpg is invalid_image; so are an empty file and a bare JPEG signature', async () => {
+    for (const bytes of [notAnImage('x'), Buffer.alloc(0), Buffer.from([0xff, 0xd8, 0xff])]) {
+      expect((await refusal(bytes)).code).toBe('invalid_image');
+    }
+  });
+
+  it('a truncated PNG is invalid_image', async () => {
+    const png = bombPng(64, 64);
+    expect((await refusal(png.subarray(0, 40))).code).toBe('invalid_image');
+  });
+
+  it.each([
+    ['PNG', () => bombPng(50_000, 50_000)],
+    ['JPEG', () => bombJpeg(60_000, 60_000)],
+  ])('a %s decompression bomb (tiny file, huge declared size) is too_large, refused before any pixel buffer', async (_kind, make) => {
+    const bomb = await make();
+    expect(bomb.length).toBeLessThan(4096);
+    const before = process.memoryUsage().arrayBuffers;
+    const e = await refusal(bomb);
+    expect(e.code).toBe('too_large');
+    expect(e.reason.message).toBe(FAILURE_SENTENCES.too_large);
+    // 2.5–3.6 gigapixels would be 10–14 GB of RGBA: nothing near that was allocated.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+});
