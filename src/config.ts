@@ -87,3 +87,4 @@ export const readConfig = <S extends z.ZodMiniType>(schema: S, env: Env): z.infe
   }
   return parsed.data;
 };
+

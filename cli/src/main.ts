@@ -13,6 +13,7 @@ import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
 import { describeError, EXIT, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { formatBytes } from './table.js';
+import { listen } from './listen.js';
 import { runUpload } from './upload.js';
 
 const DEFAULT_API_URL = 'http://127.0.0.1:3000';
@@ -44,6 +45,7 @@ Examples:
   travellog upload a.jpg b.png --post 123 --picture-start 10 --json
   travellog wait 456-<sha256>.jpg && travellog get 456-<sha256>.jpg -o beach.jpg
   travellog scan --trip 3 --label 'beach>80' --label 'cat<50'
+  WEBHOOK_SECRET=whsec_… travellog listen --port 4100   # with WEBHOOK_URL=http://127.0.0.1:4100/ on npm start
 `;
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -214,6 +216,24 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         const name = await fileNameOf(client, f);
         await client.delete(name);
         out(`deleted ${name}`);
+      }
+    });
+
+  program
+    .command('listen')
+    .description('receive webhooks: verify each with WEBHOOK_SECRET (env) and print it (Ctrl-C to stop)')
+    .option('--port <n>', 'port to listen on', positiveInt('--port'), 4100)
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--count <n>', 'exit after this many verified events', positiveInt('--count'))
+    .option('--json', 'one JSON object per line: webhook_id and the event')
+    .action(async (flags: { port: number; host: string; count?: number; json?: boolean }) => {
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        await listen({ port: flags.port, host: flags.host, count: flags.count, json: !!flags.json, signal: stop.signal }, io);
+      } finally {
+        process.off('SIGINT', onSignal);
       }
     });
 

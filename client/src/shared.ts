@@ -37,3 +37,15 @@ export {
   type PictureSource,
 } from './source.js';
 export * from './types.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type EventPost,
+  type ImageAnalysedEvent,
+  type ImageDeletedEvent,
+  type ImageEvent,
+  type ImageEventData,
+  type Moderation,
+  type TerminalStatus,
+  type WebhookHeaders,
+} from './webhooks.js';

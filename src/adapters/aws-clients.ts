@@ -8,7 +8,7 @@ import type { Env } from '../config.js';
  * SDK clients built from a function's environment. In Lambda that is
  * process.env; the local stack passes its own env with endpoints to local servers.
  */
-const common = (env: Env, endpoint: string | undefined) => ({
+export const awsClientOptions = (env: Env, endpoint: string | undefined) => ({
   region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
   ...(endpoint ? { endpoint } : {}),
   ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
@@ -24,7 +24,7 @@ const common = (env: Env, endpoint: string | undefined) => ({
 
 export const s3Client = (env: Env) =>
   new S3Client({
-    ...common(env, env.AWS_ENDPOINT_URL_S3),
+    ...awsClientOptions(env, env.AWS_ENDPOINT_URL_S3),
     forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
     // Otherwise the SDK adds a CRC32 of an empty body to presigned PUTs, and
     // validates streamed GETs in ways that corrupt them.
@@ -33,8 +33,8 @@ export const s3Client = (env: Env) =>
   });
 
 export const documentClient = (env: Env) =>
-  DynamoDBDocumentClient.from(new DynamoDBClient(common(env, env.AWS_ENDPOINT_URL_DYNAMODB)), {
+  DynamoDBDocumentClient.from(new DynamoDBClient(awsClientOptions(env, env.AWS_ENDPOINT_URL_DYNAMODB)), {
     marshallOptions: { removeUndefinedValues: true },
   });
 
-export const rekognitionClient = (env: Env) => new RekognitionClient(common(env, env.AWS_ENDPOINT_URL_REKOGNITION));
+export const rekognitionClient = (env: Env) => new RekognitionClient(awsClientOptions(env, env.AWS_ENDPOINT_URL_REKOGNITION));

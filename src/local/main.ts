@@ -9,6 +9,7 @@ const stack = await startStack({
 });
 console.log(`TravelLog backend-serverless (local) listening on ${stack.url}`);
 console.log(`  S3 ${stack.s3Endpoint} · DynamoDB ${stack.dynamoEndpoint} · SQS ${stack.sqsEndpoint}`);
+if (stack.webhookUrl) console.log(`  webhooks → ${stack.webhookUrl} (signed with WEBHOOK_SECRET; local DLQ in ${process.env.DATA_DIR ?? '.data'}/webhooks/dlq.jsonl)`);
 console.log(`  token: npm run token -- <user_id>   health: curl ${stack.url}/health`);
 
 let stopping = false;

@@ -20,6 +20,7 @@ import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
 import { startGateway, type ProxyHandler, type Route } from './gateway/index.js';
 import { s3TestEvent, startLocalS3 } from './s3/index.js';
 import { startEventSourcePoller, startLocalQueues } from './sqs/index.js';
+import { startLocalWebhooks, type LocalOutbox } from './webhooks/index.js';
 import { DEFAULT_LOCAL_SECRET } from './token.js';
 
 export const LOCAL_BUCKET = 'travellog-images-local';
@@ -53,6 +54,8 @@ export interface StackOptions {
   labelDetector?: string;
   /** Extra function settings (MIN_CONFIDENCE, ALLOWED_ORIGINS…), as env vars. */
   env?: Env;
+  /** WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_RETRY_SECONDS, WEBHOOK_TIMEOUT_MS (over the process's own); never given to a function. */
+  webhooks?: Env;
   visibilityTimeoutSeconds?: number;
   maxReceiveCount?: number;
   authorizerCacheTtlSeconds?: number;
@@ -64,6 +67,9 @@ export interface Stack {
   s3Endpoint: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** WEBHOOK_URL when webhooks are on; their outbox (journal and DLQ under DATA_DIR/webhooks). */
+  webhookUrl?: string;
+  webhooks?: LocalOutbox;
   queueUrl: string;
   dlqUrl: string;
   /** Runs the TTL sweeper once, now. */
@@ -85,7 +91,7 @@ const withDetectorState =
 /** Starts every part on loopback; the same handlers as AWS, wired to local servers. */
 export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
   const dataDir = resolve(o.dataDir ?? '.data');
-  await Promise.all(['s3', 'dynamodb', 'sqs'].map((d) => mkdir(join(dataDir, d), { recursive: true })));
+  await Promise.all(['s3', 'dynamodb', 'sqs', 'webhooks'].map((d) => mkdir(join(dataDir, d), { recursive: true })));
   const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const closers: (() => Promise<void>)[] = [];
   let stopped: Promise<void> | undefined;
@@ -145,6 +151,12 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       ANALYZER_MAX_RECEIVE_COUNT: String(maxReceiveCount),
     };
 
+    // Webhooks (WEBHOOK_URL / WEBHOOK_SECRET): a stack-level setting like AWS's WebhookUrl parameter,
+    // never passed to a function's environment. Closed after the poller (closers run in reverse).
+    const webhookEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WEBHOOK_')));
+    const webhooks = await startLocalWebhooks({ ...webhookEnv, ...o.webhooks }, dataDir, { onError: (e) => console.error('webhooks:', e) });
+    if (webhooks) closers.push(() => webhooks.outbox.close());
+
     // The embedded model warms up while the rest starts; images that arrive meanwhile wait for it.
     const localDetector = env.LABEL_DETECTOR === 'local' ? LocalLabelDetector.start(s3Client(env)) : undefined;
     if (localDetector) closers.push(() => localDetector.close());
@@ -203,6 +215,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       s3Endpoint: s3.endpoint,
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: queues.endpoint,
+      webhookUrl: webhooks?.url,
+      webhooks: webhooks?.outbox,
       queueUrl: queues.queueUrl,
       dlqUrl: queues.dlqUrl,
       sweepExpired: sweeper.sweep,

@@ -45,6 +45,26 @@ const common = {
 
 const fileNameParameter = { $ref: '#/components/parameters/FileName' } as const;
 
+/** The webhook (SPEC §3.8): Standard Webhooks headers, at-least-once, answered 2xx in 10 s. */
+const WEBHOOK_DESCRIPTION = [
+  'POSTed to `WEBHOOK_URL` (template parameter `WebhookUrl`) following the Standard Webhooks specification.',
+  'The signature is `v1,<base64 HMAC-SHA256>` over `<webhook-id>.<webhook-timestamp>.<body>` with the',
+  'secret `WEBHOOK_SECRET` = `whsec_<base64>` (verify with `verifyWebhook` of the client library). Delivery is',
+  'at least once: a non-2xx or no answer within 10 s is retried with backoff (on AWS for about 27 h, then a',
+  'dead-letter queue), with the same `webhook-id`, so deduplicate by it. Order is not guaranteed. On AWS the',
+  'same event also goes to EventBridge (default bus, source `travellog.images`, detail-type `Image Analysed` /',
+  '`Image Deleted`, the event as `detail`).',
+].join(' ');
+const WEBHOOK_HEADERS = [
+  { name: 'webhook-id', in: 'header', required: true, description: 'The change’s id, the same on every retry.', schema: { type: 'string', pattern: '^msg_[0-9a-f]{32}$' } },
+  { name: 'webhook-timestamp', in: 'header', required: true, description: 'Unix seconds of this attempt; refuse it when more than 5 minutes away.', schema: { type: 'string', pattern: '^[0-9]+$' } },
+  { name: 'webhook-signature', in: 'header', required: true, description: '`v1,<base64 HMAC-SHA256>` (space-separated when several).', schema: { type: 'string', pattern: '^v1,[A-Za-z0-9+/]+={0,2}( v1,[A-Za-z0-9+/]+={0,2})*$' } },
+] as const;
+const WEBHOOK_RESPONSES = {
+  '2XX': { description: 'Delivered (any 2xx within 10 s); the body is ignored.' },
+  default: { description: 'Anything else, or no answer in 10 s: retried with backoff, then dead-lettered.' },
+} as const;
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -86,6 +106,7 @@ export const openApiDocument = {
     { name: 'images', description: "The owner's images: access, record, deletion" },
     { name: 'search', description: 'Search by grouping and label confidence' },
     { name: 'ops', description: 'Liveness' },
+    { name: 'events', description: 'Webhooks this service sends to the backend-server (`WEBHOOK_URL`)' },
   ],
   paths: {
     '/receiver': {
@@ -234,6 +255,30 @@ export const openApiDocument = {
           '502': response('BadGateway'),
           '504': response('GatewayTimeout'),
         },
+      },
+    },
+  },
+  webhooks: {
+    'image.analysed': {
+      post: {
+        operationId: 'imageAnalysed',
+        tags: ['events'],
+        summary: 'An image reached a terminal status (approved, under_review, rejected, failed)',
+        description: WEBHOOK_DESCRIPTION,
+        parameters: WEBHOOK_HEADERS,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('ImageEvent') } } },
+        responses: WEBHOOK_RESPONSES,
+      },
+    },
+    'image.deleted': {
+      post: {
+        operationId: 'imageDeleted',
+        tags: ['events'],
+        summary: 'An image was deleted (`DELETE /images/{file_name}` removed it)',
+        description: WEBHOOK_DESCRIPTION,
+        parameters: WEBHOOK_HEADERS,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('ImageEvent') } } },
+        responses: WEBHOOK_RESPONSES,
       },
     },
   },
@@ -534,6 +579,55 @@ export const openApiDocument = {
             format: 'date-time',
             description: 'While `waiting`: when the registration expires.',
           },
+        },
+      },
+      ImageEvent: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'A completion event: the webhook body and the EventBridge `detail`.',
+        required: ['type', 'timestamp', 'data'],
+        properties: {
+          type: { type: 'string', enum: ['image.analysed', 'image.deleted'] },
+          timestamp: { type: 'string', format: 'date-time', description: 'When the record changed.' },
+          data: ref('ImageEventData'),
+        },
+      },
+      ImageEventData: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Fields that do not apply are absent: `status` and `labels` on `image.analysed`, `moderation` for `under_review`/`rejected` when known, `failure_reason` for `failed` (no `labels` then).',
+        required: ['file_name', 'user_id', 'posts'],
+        properties: {
+          file_name: ref('FileName'),
+          user_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+          status: { type: 'string', enum: ['approved', 'under_review', 'rejected', 'failed'] },
+          labels: { type: 'array', items: ref('Label') },
+          moderation: ref('Moderation'),
+          failure_reason: { type: 'string' },
+          posts: { type: 'array', items: ref('EventPost') },
+        },
+      },
+      EventPost: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'A post the image is in (the registration’s ids, without the post text).',
+        required: ['post_id', 'picture_id', 'trip_id', 'location_id'],
+        properties: {
+          post_id: { type: 'integer', minimum: 1 },
+          picture_id: { type: 'integer', minimum: 1 },
+          trip_id: { type: ['integer', 'null'], minimum: 1 },
+          location_id: { type: ['integer', 'null'], minimum: 1 },
+        },
+      },
+      Moderation: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Why an image is under review or rejected: the censored label, its confidence and the threshold it reached.',
+        required: ['label', 'confidence', 'threshold'],
+        properties: {
+          label: { type: 'string' },
+          confidence: { type: 'number', minimum: 0, maximum: 100 },
+          threshold: { type: 'number', minimum: 0, maximum: 100 },
         },
       },
       Health: {

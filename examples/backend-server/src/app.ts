@@ -8,6 +8,8 @@
  *   GET    /pictures/:id/original 302 to a short-lived URL of the original (GET /obtain)
  *   GET    /pictures/:id          the picture's analysis (GET /images/{file_name})
  *   DELETE /pictures/:id          the Picture, and the original when no other picture uses it
+ *   POST   /webhooks/travellog    the picture service's signed events: verified, applied once per
+ *                                 `webhook-id`; a rejected (or deleted) picture is hidden from its post
  *
  * Users authenticate with the JWT the backend-server already issues (the same
  * secret as the backend-serverless), which is forwarded to the picture service.
@@ -15,7 +17,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { jwtVerify } from 'jose';
 import pLimit from 'p-limit';
-import { bytesSource, createClient, userIdFromToken, type ClientOptions, type NodeClient } from '../../../client/src/index.js';
+import { bytesSource, createClient, userIdFromToken, verifyWebhook, WebhookVerificationError, type ClientOptions, type NodeClient } from '../../../client/src/index.js';
 import type { Picture, Post, Store } from './db.js';
 import { fromServiceError, HttpError } from './errors.js';
 import { readMultipart, type Limits, type ReceivedPicture } from './multipart.js';
@@ -31,6 +33,8 @@ export interface AppOptions {
   concurrency?: number;
   /** Extra client options (retries, a fetch for tests). */
   client?: Partial<ClientOptions>;
+  /** The backend-serverless's WEBHOOK_SECRET (`whsec_…`); without it POST /webhooks/travellog answers 404. */
+  webhookSecret?: string;
 }
 
 interface Authed {
@@ -89,6 +93,7 @@ export const createApp = (o: AppOptions) => {
     content_type: p.content_type,
     size: p.size,
     url: `/pictures/${p.id}/original`,
+    status: p.status,
     ...(listed ? { uploaded: p.file_name !== null && listed.has(p.file_name) } : {}),
   });
 
@@ -184,7 +189,9 @@ export const createApp = (o: AppOptions) => {
       // What the picture service holds for this post (uploaded pictures; not those still waiting for their bytes).
       const scan = await auth.api.scan({ post_id: post.id });
       const listed = new Set(scan.images);
-      res.json({ post, pictures: o.store.picturesOf(post.id).filter((p) => p.file_name).map((p) => pictureView(p, listed)) });
+      // Hidden: rejected by moderation or deleted in the picture service (told by the webhook).
+      const shown = o.store.picturesOf(post.id).filter((p) => p.file_name && !p.hidden);
+      res.json({ post, pictures: shown.map((p) => pictureView(p, listed)) });
     }),
   );
 
@@ -222,6 +229,37 @@ export const createApp = (o: AppOptions) => {
       // The same photo may be in another post of this user: the original goes with its last picture.
       if (o.store.usesOf(auth.userId, picture.file_name) === 0) await auth.api.delete(picture.file_name);
       res.status(204).end();
+    }),
+  );
+
+  /**
+   * The picture service tells us when a picture is analysed or deleted (Standard
+   * Webhooks). The raw body is verified before anything is parsed; a delivery seen
+   * before (same webhook-id: it is retried until we answer 2xx) is acknowledged
+   * and not applied again.
+   */
+  app.post(
+    '/webhooks/travellog',
+    express.raw({ type: () => true, limit: '256kb' }),
+    route(async (req, res) => {
+      if (!o.webhookSecret) throw new HttpError(404, 'not_found', 'No such route.');
+      let event;
+      try {
+        event = verifyWebhook(req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), o.webhookSecret);
+      } catch (e) {
+        if (e instanceof WebhookVerificationError) throw new HttpError(401, 'invalid_signature', `Webhook refused: ${e.message}.`);
+        throw new HttpError(400, 'invalid_webhook', 'The webhook body is not JSON.');
+      }
+      const { data } = event;
+      const deleted = event.type === 'image.deleted';
+      const status = deleted ? 'deleted' : data.status!;
+      const applied = await o.store.applyWebhook(String(req.headers['webhook-id']), {
+        user_id: data.user_id,
+        file_name: data.file_name,
+        status,
+        hidden: deleted || status === 'rejected',
+      });
+      res.status(200).json({ applied });
     }),
   );
 

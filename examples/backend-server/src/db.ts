@@ -27,6 +27,10 @@ export interface Picture {
   content_type: string | null;
   size: number | null;
   created_at: string;
+  /** The analysis verdict the webhook reported (`approved`, `rejected`, …); null until one arrives. */
+  status: string | null;
+  /** 1 when the picture must not be shown (rejected, or deleted in the picture service). */
+  hidden: number;
 }
 
 const SCHEMA = `
@@ -50,7 +54,17 @@ CREATE TABLE IF NOT EXISTS pictures (
 );
 CREATE INDEX IF NOT EXISTS pictures_by_post ON pictures(post_id);
 CREATE INDEX IF NOT EXISTS pictures_by_file ON pictures(user_id, file_name);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  webhook_id  TEXT PRIMARY KEY,
+  received_at TEXT NOT NULL
+);
 `;
+
+/** Columns added after the first release: a database file from before gets them on open. */
+const ADDED_COLUMNS: [string, string][] = [
+  ['status', 'TEXT'],
+  ['hidden', 'INTEGER NOT NULL DEFAULT 0'],
+];
 
 /** The posts and pictures of the example, in memory or persisted to `path` after every write. */
 export class Store {
@@ -64,6 +78,10 @@ export class Store {
     const db = new SQL.Database(path && existsSync(path) ? readFileSync(path) : undefined);
     db.exec('PRAGMA foreign_keys = ON;');
     db.exec(SCHEMA);
+    const has = new Set<string>();
+    const info = db.exec('PRAGMA table_info(pictures)')[0];
+    for (const row of info?.values ?? []) has.add(String(row[1]));
+    for (const [name, type] of ADDED_COLUMNS) if (!has.has(name)) db.exec(`ALTER TABLE pictures ADD COLUMN ${name} ${type}`);
     const store = new Store(db, path);
     await store.save();
     return store;
@@ -140,6 +158,31 @@ export class Store {
   async deletePicture(id: number): Promise<void> {
     this.db.run('DELETE FROM pictures WHERE id = ?', [id]);
     await this.save();
+  }
+
+  /**
+   * Applies a webhook once: false when this `webhook-id` was seen before (a retry
+   * of a delivery we already applied). The picture rows of that user and file take
+   * the new status; rejected or deleted ones are hidden.
+   */
+  async applyWebhook(webhookId: string, change: { user_id: string; file_name: string; status: string; hidden: boolean }): Promise<boolean> {
+    if (this.rows('SELECT 1 FROM webhook_deliveries WHERE webhook_id = ?', [webhookId]).length) return false;
+    this.db.exec('BEGIN');
+    try {
+      this.db.run('INSERT INTO webhook_deliveries (webhook_id, received_at) VALUES (?, ?)', [webhookId, new Date().toISOString()]);
+      this.db.run('UPDATE pictures SET status = ?, hidden = ? WHERE user_id = ? AND file_name = ?', [
+        change.status,
+        change.hidden ? 1 : 0,
+        change.user_id,
+        change.file_name,
+      ]);
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+    await this.save();
+    return true;
   }
 
   async close(): Promise<void> {
