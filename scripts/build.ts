@@ -30,6 +30,9 @@ export const bundleEntry = async (entry: string): Promise<string> => {
 export const bundleCode = (name: Name): Promise<string> => bundleEntry(`src/handlers/${name}.ts`);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  await mkdir('dist', { recursive: true });
+  // The repository is "type": "module"; this makes dist/*/index.js load as the CommonJS it is, as in Lambda.
+  await writeFile('dist/package.json', '{"type":"commonjs"}\n');
   for (const { name } of FUNCTIONS) {
     const code = await bundleCode(name);
     await mkdir(`dist/${name}`, { recursive: true });

@@ -27,12 +27,24 @@ const http = { ALLOWED_ORIGINS: list('') };
 const bucket = { IMAGES_BUCKET_NAME: name };
 const table = { IMAGES_TABLE_NAME: name };
 
-export const AuthorizerConfig = z.object({
-  JWT_SECRET: z.string().check(z.minLength(16, { error: 'JWT_SECRET must be at least 16 characters' })),
-  JWT_ALGORITHMS: z.pipe(list('HS256'), z.array(z.enum(['HS256', 'HS384', 'HS512'])).check(z.minLength(1))),
-  JWT_USER_CLAIMS: z.pipe(list('user_id,sub'), z.array(z.string()).check(z.minLength(1))),
-  JWT_REQUIRE_EXP: bool(true),
-});
+/** The shortest HMAC secret accepted, wherever it comes from. */
+export const MIN_JWT_SECRET_LENGTH = 16;
+
+export const AuthorizerConfig = z
+  .object({
+    /** Local stack and tests: the secret itself. */
+    JWT_SECRET: z.optional(z.string().check(z.minLength(MIN_JWT_SECRET_LENGTH, { error: 'JWT_SECRET must be at least 16 characters' }))),
+    /** AWS: the Secrets Manager secret holding it (never the value in the function's configuration). */
+    JWT_SECRET_ARN: z.optional(name),
+    JWT_ALGORITHMS: z.pipe(list('HS256'), z.array(z.enum(['HS256', 'HS384', 'HS512'])).check(z.minLength(1))),
+    JWT_USER_CLAIMS: z.pipe(list('user_id,sub'), z.array(z.string()).check(z.minLength(1))),
+    JWT_REQUIRE_EXP: bool(true),
+  })
+  .check(
+    z.refine((c) => (c.JWT_SECRET === undefined) !== (c.JWT_SECRET_ARN === undefined), {
+      error: 'exactly one of JWT_SECRET and JWT_SECRET_ARN must be set',
+    }),
+  );
 
 export const ReceiverConfig = z
   .object({

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { DETAIL_TYPES, EVENTBRIDGE_SOURCE, type OutgoingEvent } from '../core/image-events.js';
 import type { Env } from '../config.js';
 import { PublishFailedError, type EventPublisher } from '../ports/event-publisher.js';
-import { awsClientOptions } from './aws-clients.js';
+import { awsClientOptions } from './aws-clients/common.js';
 
 /** PutEvents takes at most 10 entries per call. */
 const MAX_ENTRIES = 10;

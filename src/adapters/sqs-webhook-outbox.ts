@@ -3,7 +3,7 @@ import { webhookBody, type OutgoingEvent } from '../core/image-events.js';
 import type { Env } from '../config.js';
 import { PublishFailedError, type EventPublisher } from '../ports/event-publisher.js';
 import type { WebhookMessage } from './webhook-sender.js';
-import { awsClientOptions } from './aws-clients.js';
+import { awsClientOptions } from './aws-clients/common.js';
 
 const MAX_ENTRIES = 10;
 

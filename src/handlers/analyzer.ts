@@ -5,7 +5,9 @@ import { formatFileName, formatImageKey, tryParseFileName, type ImageName } from
 import { isAnalysed, type AnalysisSource } from '../core/image-record.js';
 import type { Label } from '../core/labels.js';
 import { detectionFloor, moderate, type ModerationPolicy } from '../core/moderation.js';
-import { documentClient, rekognitionClient, s3Client } from '../adapters/aws-clients.js';
+import { documentClient } from '../adapters/aws-clients/dynamodb.js';
+import { rekognitionClient } from '../adapters/aws-clients/rekognition.js';
+import { s3Client } from '../adapters/aws-clients/s3.js';
 import { DynamoRecordStore } from '../adapters/dynamodb-record-store.js';
 import { FixtureLabelDetector } from '../adapters/fixture-label-detector.js';
 import { RekognitionLabelDetector } from '../adapters/rekognition-label-detector.js';

@@ -1,6 +1,8 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { apiWideResource, bearerToken } from '../core/claims.js';
+import { secretsManagerClient } from '../adapters/aws-clients/secrets-manager.js';
 import { JoseTokenVerifier } from '../adapters/jose-token-verifier.js';
+import { SecretsManagerSecretReader } from '../adapters/secrets-manager-secret-reader.js';
 import { AuthorizerConfig, readConfig, type Env } from '../config.js';
 import { InvalidTokenError, type TokenVerifier } from '../ports/token-verifier.js';
 import { logger } from './http.js';
@@ -34,14 +36,25 @@ export const authorize =
     };
   };
 
+/** The secret itself (local stack), or a cached read of the Secrets Manager secret named in the env (AWS). */
+const jwtSecret = (c: ReturnType<typeof readAuthorizerConfig>, env: Env): string | (() => Promise<string>) => {
+  if (c.JWT_SECRET !== undefined) return c.JWT_SECRET;
+  const arn = c.JWT_SECRET_ARN!;
+  const reader = new SecretsManagerSecretReader(secretsManagerClient(env));
+  // Read at cold start, in parallel with the rest of the init; failures surface on the first request.
+  reader.read(arn).catch(() => undefined);
+  return () => reader.read(arn);
+};
+const readAuthorizerConfig = (env: Env) => readConfig(AuthorizerConfig, env);
+
 export const createAuthorizer = (env: Env) => {
   let verify: ReturnType<typeof authorize> | undefined;
   return (event: APIGatewayTokenAuthorizerEvent) => {
     if (!verify) {
-      const c = readConfig(AuthorizerConfig, env);
+      const c = readAuthorizerConfig(env);
       verify = authorize(
         new JoseTokenVerifier({
-          secret: c.JWT_SECRET,
+          secret: jwtSecret(c, env),
           algorithms: c.JWT_ALGORITHMS,
           userClaims: c.JWT_USER_CLAIMS,
           requireExp: c.JWT_REQUIRE_EXP,

@@ -1,6 +1,7 @@
 import { DomainError } from '../core/errors.js';
 import { ownedFileName } from '../core/ownership.js';
-import { documentClient, s3Client } from '../adapters/aws-clients.js';
+import { documentClient } from '../adapters/aws-clients/dynamodb.js';
+import { s3Client } from '../adapters/aws-clients/s3.js';
 import { DynamoRecordStore } from '../adapters/dynamodb-record-store.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { ImagesConfig, type Env } from '../config.js';

@@ -70,7 +70,7 @@ export interface NotifierOverrides {
 const readFromSecretsManager = async (env: Env, arn: string): Promise<string> => {
   // Loaded only here: the other functions' bundles never carry this client.
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const { awsClientOptions } = await import('../adapters/aws-clients.js');
+  const { awsClientOptions } = await import('../adapters/aws-clients/common.js');
   const client = new SecretsManagerClient(awsClientOptions(env, env.AWS_ENDPOINT_URL_SECRETS_MANAGER));
   try {
     const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));

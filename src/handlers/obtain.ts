@@ -1,6 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import { ownedFileName } from '../core/ownership.js';
-import { s3Client } from '../adapters/aws-clients.js';
+import { s3Client } from '../adapters/aws-clients/s3.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { ObtainConfig, type Env } from '../config.js';
 import type { ObjectStore } from '../ports/object-store.js';

@@ -1,5 +1,5 @@
 import { planScan, scanResponse, selectImages } from '../core/scan-plan.js';
-import { documentClient } from '../adapters/aws-clients.js';
+import { documentClient } from '../adapters/aws-clients/dynamodb.js';
 import { DynamoRecordStore } from '../adapters/dynamodb-record-store.js';
 import { ScanConfig, type Env } from '../config.js';
 import type { RecordStore } from '../ports/record-store.js';

@@ -10,7 +10,7 @@ import {
 import { QUEUE_DEFINITION } from './table.js';
 
 /** Where a function's permission applies; turned into ARNs by the template. */
-export type Scope = 'table' | 'tableIndexes' | 'bucket' | 'objects' | 'queue' | 'any';
+export type Scope = 'table' | 'tableIndexes' | 'bucket' | 'objects' | 'queue' | 'jwtSecret' | 'any';
 
 export interface Permission {
   actions: string[];
@@ -31,8 +31,10 @@ export interface FunctionSpec {
   description: string;
   memoryMb: number;
   timeoutSeconds: number;
-  /** The keys of its configuration schema: exactly its environment variables. */
+  /** The keys of its configuration schema: exactly its environment variables in AWS… */
   env: string[];
+  /** …except these, which only the local stack and tests set (e.g. a secret's value: on AWS it lives in Secrets Manager). */
+  localOnlyEnv?: string[];
   /** Exactly the AWS operations the handler calls (tested against recorded calls). */
   permissions: Permission[];
   routes: HttpRoute[];
@@ -46,8 +48,9 @@ export const FUNCTIONS: FunctionSpec[] = [
     description: 'TOKEN authorizer: verifies the backend-server JWT (HS256) and allows the whole API',
     memoryMb: 256,
     timeoutSeconds: 5,
-    env: keys(AuthorizerConfig),
-    permissions: [],
+    env: keys(AuthorizerConfig).filter((k) => k !== 'JWT_SECRET'),
+    localOnlyEnv: ['JWT_SECRET'],
+    permissions: [{ actions: ['secretsmanager:GetSecretValue'], on: 'jwtSecret' }],
     routes: [],
   },
   {

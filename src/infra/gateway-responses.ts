@@ -17,3 +17,11 @@ export const GATEWAY_RESPONSES = {
   INTEGRATION_FAILURE: { status: 502, error: 'internal_error', message: 'Internal server error' },
   INTEGRATION_TIMEOUT: { status: 504, error: 'timeout', message: 'Endpoint request timed out' },
 } as const;
+
+/**
+ * API Gateway refuses (401, without invoking the authorizer) an Authorization header that is
+ * not a bearer JWT: three base64url parts, the signature may be empty (it is refused later).
+ * The scheme is matched case-insensitively, as the authorizer itself does (RFC 7235), with
+ * exactly one space. Written without flags because the gateway takes a bare pattern.
+ */
+export const IDENTITY_VALIDATION_EXPRESSION = '^[Bb][Ee][Aa][Rr][Ee][Rr] [-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+\\.[-0-9A-Za-z_]*$';

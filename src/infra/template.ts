@@ -1,25 +1,16 @@
-import { createHash } from 'node:crypto';
+import { functionId, getAtt, ifCond, join, noValue, ref, sub, type Json, type Obj } from './cfn.js';
 import { FUNCTIONS, type FunctionSpec, type Scope } from './functions.js';
-import { GATEWAY_RESPONSES } from './gateway-responses.js';
 import { QUEUE_DEFINITION, TABLE_DEFINITION } from './table.js';
+import { apiTemplate } from './template-api.js';
+
+export { functionId };
 
 /**
  * The whole backend as one CloudFormation template, built from the same
  * definitions the local stack uses (table, queue, gateway responses, function
- * environments) with each function's bundled code inlined.
+ * environments) with each function's bundled code inlined. The REST API part
+ * is in template-api.ts.
  */
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
-type Obj = { [k: string]: Json };
-
-const ref = (name: string): Obj => ({ Ref: name });
-const getAtt = (resource: string, attribute: string): Obj => ({ 'Fn::GetAtt': [resource, attribute] });
-const sub = (text: string, vars?: Obj): Obj => ({ 'Fn::Sub': vars ? [text, vars] : text });
-const join = (sep: string, items: Json): Obj => ({ 'Fn::Join': [sep, items] });
-const ifCond = (cond: string, yes: Json, no: Json): Obj => ({ 'Fn::If': [cond, yes, no] });
-const noValue = ref('AWS::NoValue');
-
-const pascal = (s: string) => s.replace(/(^|[-_/{}]+)([a-z0-9])/gi, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
-export const functionId = (name: FunctionSpec['name']) => `${pascal(name)}Function`;
 
 /** First 8 hex characters of the stack id: lower case, unique, known before the bucket exists. */
 const stackSuffix: Obj = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', ref('AWS::StackId')] }] }] }] };
@@ -38,6 +29,12 @@ const PARAMETERS: Obj = {
     Description: 'Front-end origins allowed by CORS, comma-separated (e.g. https://travellog.example). Empty: none.',
   },
   JwtUserClaims: { Type: 'String', Default: 'user_id,sub', Description: 'Claims holding the user id, first present wins.' },
+  JwtRequireExp: {
+    Type: 'String',
+    Default: 'true',
+    AllowedValues: ['true', 'false'],
+    Description: 'Refuse tokens without an exp claim. false only if the backend-server mints tokens without exp: such a token is valid until the secret changes.',
+  },
   JwtAlgorithms: { Type: 'String', Default: 'HS256', AllowedPattern: '^(HS256|HS384|HS512)(,(HS256|HS384|HS512))*$' },
   MinConfidence: { Type: 'Number', Default: 75, MinValue: 0, MaxValue: 100, Description: 'Labels stored and searchable from this confidence.' },
   CensoredLabel: { Type: 'String', Default: 'cat', MinLength: 1 },
@@ -47,7 +44,32 @@ const PARAMETERS: Obj = {
   SignedUrlReadExpiration: { Type: 'Number', Default: 30, MinValue: 1, MaxValue: 604800, Description: 'Obtain URL lifetime (s).' },
   WaitingRecordTtlSeconds: { Type: 'Number', Default: 86400, MinValue: 60, MaxValue: 604800, Description: 'A registration whose upload never arrives expires after this.' },
   AuthorizerCacheTtl: { Type: 'Number', Default: 300, MinValue: 0, MaxValue: 3600, Description: 'Authorizer results cached per token (s).' },
-  AnalyzerConcurrency: { Type: 'Number', Default: 5, MinValue: 2, MaxValue: 100, Description: 'Reserved concurrency of the analyzer: caps Rekognition calls in flight.' },
+  AnalyzerConcurrency: {
+    Type: 'Number',
+    Default: 5,
+    MinValue: 2, // the event source mapping's MaximumConcurrency accepts 2–1000
+    MaxValue: 1000,
+    Description: 'Most analyzer instances the SQS event source runs at once (MaximumConcurrency): caps Rekognition calls in flight.',
+  },
+  AnalyzerReservedConcurrency: {
+    Type: 'Number',
+    Default: 0,
+    MinValue: 0,
+    MaxValue: 1000,
+    Description: 'Reserved concurrency for the analyzer; 0 = none (a new account, limited to 10, cannot reserve any). If set, make it at least AnalyzerConcurrency.',
+  },
+  AlarmEmail: {
+    Type: 'String',
+    Default: '',
+    AllowedPattern: '^$|^[^@\\s]+@[^@\\s]+$',
+    Description: 'An e-mail address to notify when an alarm fires (it must confirm the subscription); empty = no notifications.',
+  },
+  ApiGatewayAccountRole: {
+    Type: 'String',
+    Default: 'create',
+    AllowedValues: ['create', 'existing'],
+    Description: "create: set this account and region's API Gateway CloudWatch role (needed for access logs; replaces any existing setting). existing: the account already has one.",
+  },
   ThrottleRateLimit: { Type: 'Number', Default: 50, MinValue: 1 },
   ThrottleBurstLimit: { Type: 'Number', Default: 100, MinValue: 1 },
   LogRetentionDays: {
@@ -63,10 +85,10 @@ const ENV_SOURCES: Record<string, Json> = {
   IMAGES_BUCKET_NAME: ref('ImagesBucket'),
   IMAGES_TABLE_NAME: ref('ImagesTable'),
   ALLOWED_ORIGINS: join(',', ref('AllowedOrigins')),
-  JWT_SECRET: ref('JwtSecret'),
+  JWT_SECRET_ARN: ref('JwtSigningSecret'),
   JWT_ALGORITHMS: ref('JwtAlgorithms'),
   JWT_USER_CLAIMS: ref('JwtUserClaims'),
-  JWT_REQUIRE_EXP: 'true',
+  JWT_REQUIRE_EXP: ref('JwtRequireExp'),
   SIGNED_URL_WRITE_EXPIRATION: ref('SignedUrlWriteExpiration'),
   SIGNED_URL_READ_EXPIRATION: ref('SignedUrlReadExpiration'),
   WAITING_RECORD_TTL_SECONDS: ref('WaitingRecordTtlSeconds'),
@@ -92,6 +114,8 @@ const scopeArn = (scope: Scope): Json => {
       return sub('${ImagesBucket.Arn}/*');
     case 'queue':
       return getAtt('UploadsQueue', 'Arn');
+    case 'jwtSecret':
+      return ref('JwtSigningSecret'); // a secret's Ref is its full ARN
     case 'any':
       return '*';
   }
@@ -142,7 +166,7 @@ const functionResources = (f: FunctionSpec, code: string): Obj => {
         Timeout: f.timeoutSeconds,
         Role: getAtt(`${id}Role`, 'Arn'),
         LoggingConfig: { LogGroup: ref(`${id}LogGroup`), LogFormat: 'JSON' },
-        ...(f.name === 'analyzer' ? { ReservedConcurrentExecutions: ref('AnalyzerConcurrency') } : {}),
+        ...(f.name === 'analyzer' ? { ReservedConcurrentExecutions: ifCond('HasAnalyzerReservedConcurrency', ref('AnalyzerReservedConcurrency'), noValue) } : {}),
         Environment: {
           Variables: { ...env, POWERTOOLS_SERVICE_NAME: 'travellog-images', POWERTOOLS_METRICS_NAMESPACE: 'TravelLog' },
         },
@@ -152,117 +176,68 @@ const functionResources = (f: FunctionSpec, code: string): Obj => {
   };
 };
 
-/** One API Gateway resource per path segment: /obtain, /obtain/{file_name}… */
-const apiResources = () => {
-  const resources: Obj = {};
-  const idOf = (path: string) => (path === '/' ? null : `Api${pascal(path)}Resource`);
-  const paths = new Set<string>();
-  for (const f of FUNCTIONS) for (const r of f.routes) {
-    const parts = r.path.split('/').filter(Boolean);
-    for (let i = 1; i <= parts.length; i++) paths.add(`/${parts.slice(0, i).join('/')}`);
-  }
-  for (const path of [...paths].sort()) {
-    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-    const parentId = idOf(parent);
-    resources[idOf(path)!] = {
-      Type: 'AWS::ApiGateway::Resource',
-      Properties: {
-        RestApiId: ref('Api'),
-        ParentId: parentId ? ref(parentId) : getAtt('Api', 'RootResourceId'),
-        PathPart: path.slice(path.lastIndexOf('/') + 1),
-      },
-    };
-  }
-  return { resources, idOf };
-};
+/** What each alarm watches; all notify the AlarmEmail topic when one is given. */
+const ALARMS: { id: string; description: string; namespace: string; metric: string; dimension: [string, Json]; statistic: string }[] = [
+  {
+    id: 'DeadLettersAlarm',
+    description: 'Uploads could not be analysed: messages in the dead-letter queue',
+    namespace: 'AWS/SQS',
+    metric: 'ApproximateNumberOfMessagesVisible',
+    dimension: ['QueueName', getAtt('UploadsDeadLetterQueue', 'QueueName')],
+    statistic: 'Maximum',
+  },
+  {
+    id: 'AnalyzerErrorsAlarm',
+    description: 'The analyzer function is failing',
+    namespace: 'AWS/Lambda',
+    metric: 'Errors',
+    dimension: ['FunctionName', ref(functionId('analyzer'))],
+    statistic: 'Sum',
+  },
+  {
+    id: 'AuthorizerErrorsAlarm',
+    description: 'The authorizer is failing (e.g. it cannot read the JWT secret): every request gets a 500',
+    namespace: 'AWS/Lambda',
+    metric: 'Errors',
+    dimension: ['FunctionName', ref(functionId('authorizer'))],
+    statistic: 'Sum',
+  },
+];
 
-const proxyIntegration = (fnId: string): Obj => ({
-  Type: 'AWS_PROXY',
-  IntegrationHttpMethod: 'POST',
-  Uri: sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${fnId}.Arn}/invocations`),
+const alarms = (): Obj => ({
+  AlarmTopic: {
+    Type: 'AWS::SNS::Topic',
+    Condition: 'HasAlarmEmail',
+    Properties: {
+      DisplayName: sub('${AWS::StackName} alarms'),
+      KmsMasterKeyId: 'alias/aws/sns',
+      Subscription: [{ Protocol: 'email', Endpoint: ref('AlarmEmail') }],
+    },
+  },
+  ...Object.fromEntries(
+    ALARMS.map((a) => [
+      a.id,
+      {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmDescription: a.description,
+          Namespace: a.namespace,
+          MetricName: a.metric,
+          Dimensions: [{ Name: a.dimension[0], Value: a.dimension[1] }],
+          Statistic: a.statistic,
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: ifCond('HasAlarmEmail', [ref('AlarmTopic')], noValue),
+        },
+      },
+    ]),
+  ),
 });
 
-const methods = (idOf: (path: string) => string | null) => {
-  const out: Obj = {};
-  const preflight = new Map<string, string>();
-  for (const f of FUNCTIONS) {
-    for (const r of f.routes) {
-      const resourceId = idOf(r.path)!;
-      out[`${resourceId.replace(/Resource$/, '')}${pascal(r.method.toLowerCase())}Method`] = {
-        Type: 'AWS::ApiGateway::Method',
-        Properties: {
-          RestApiId: ref('Api'),
-          ResourceId: ref(resourceId),
-          HttpMethod: r.method,
-          AuthorizationType: r.authorized ? 'CUSTOM' : 'NONE',
-          ...(r.authorized ? { AuthorizerId: ref('ApiAuthorizer') } : {}),
-          Integration: proxyIntegration(functionId(f.name)),
-        },
-      };
-      preflight.set(resourceId, functionId(f.name));
-    }
-  }
-  // Browsers send preflight without Authorization: OPTIONS skips the authorizer
-  // and goes to the resource's own function, which knows ALLOWED_ORIGINS.
-  for (const [resourceId, fnId] of preflight) {
-    out[`${resourceId.replace(/Resource$/, '')}OptionsMethod`] = {
-      Type: 'AWS::ApiGateway::Method',
-      Properties: { RestApiId: ref('Api'), ResourceId: ref(resourceId), HttpMethod: 'OPTIONS', AuthorizationType: 'NONE', Integration: proxyIntegration(fnId) },
-    };
-  }
-  return out;
-};
-
-const MESSAGE_STRING = '$context.error.messageString';
-
-const gatewayResponses = (): Obj => {
-  // Gateway responses cannot pick the Origin per request: they allow the first
-  // configured origin (functions' own responses echo any allowed origin).
-  const corsOrigin = ifCond('HasAllowedOrigins', sub("'${Origin}'", { Origin: { 'Fn::Select': [0, ref('AllowedOrigins')] } }), noValue);
-  const headers = {
-    'gatewayresponse.header.Access-Control-Allow-Origin': corsOrigin,
-    'gatewayresponse.header.Vary': "'Origin'",
-  };
-  // $context.error.messageString is already a quoted JSON string.
-  const body = (error: string, message: string) => ({
-    'application/json': `{"error":${JSON.stringify(error)},"message":${message === MESSAGE_STRING ? message : JSON.stringify(message)}}`,
-  });
-  const all: Record<string, { status: number; error: string; message: string }> = {
-    ...Object.fromEntries(
-      Object.entries(GATEWAY_RESPONSES).map(([type, r]) => [
-        type,
-        { status: r.status, error: r.error, message: 'message' in r ? r.message : MESSAGE_STRING },
-      ]),
-    ),
-    THROTTLED: { status: 429, error: 'too_many_requests', message: 'Too many requests' },
-    DEFAULT_4XX: { status: 400, error: 'bad_request', message: MESSAGE_STRING },
-    DEFAULT_5XX: { status: 500, error: 'internal_error', message: 'Internal server error' },
-  };
-  all.MISSING_AUTHENTICATION_TOKEN = { status: 404, error: 'not_found', message: 'No route for $context.httpMethod $context.path' };
-  const out: Obj = {};
-  for (const [type, r] of Object.entries(all)) {
-    out[`Api${pascal(type.toLowerCase())}Response`] = {
-      Type: 'AWS::ApiGateway::GatewayResponse',
-      Properties: {
-        RestApiId: ref('Api'),
-        ResponseType: type,
-        ...(type.startsWith('DEFAULT_') ? {} : { StatusCode: String(r.status) }),
-        ResponseParameters: headers,
-        ResponseTemplates: body(r.error, r.message),
-      },
-    };
-  }
-  return out;
-};
-
 export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj => {
-  const { resources: apiPathResources, idOf } = apiResources();
-  const apiMethods = methods(idOf);
-  const responses = gatewayResponses();
-  // A new deployment whenever the API's shape changes (CloudFormation never redeploys on its own).
-  const apiHash = createHash('sha256').update(JSON.stringify({ apiPathResources, apiMethods, responses })).digest('hex').slice(0, 10);
-  const deploymentId = `ApiDeployment${apiHash}`;
-
   const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode, TimeToLiveAttribute } = TABLE_DEFINITION;
   const functions: Obj = Object.assign({}, ...FUNCTIONS.map((f) => functionResources(f, code[f.name])));
 
@@ -366,6 +341,13 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
         },
       },
     },
+    JwtSigningSecret: {
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: {
+        Description: 'The backend-server JWT signing secret, read by the authorizer (never in its configuration)',
+        SecretString: ref('JwtSecret'),
+      },
+    },
     ...functions,
     AnalyzerEventSource: {
       Type: 'AWS::Lambda::EventSourceMapping',
@@ -375,93 +357,12 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
         BatchSize: QUEUE_DEFINITION.batchSize,
         MaximumBatchingWindowInSeconds: QUEUE_DEFINITION.maximumBatchingWindowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        // Never poll more than the reserved concurrency can take (throttled batches burn receive counts).
+        // The cap on analyzers (and Rekognition calls) in flight, without reserving account concurrency.
         ScalingConfig: { MaximumConcurrency: ref('AnalyzerConcurrency') },
       },
     },
-    Api: {
-      Type: 'AWS::ApiGateway::RestApi',
-      Properties: {
-        Name: sub('${AWS::StackName}-api'),
-        Description: 'TravelLog backend-serverless',
-        EndpointConfiguration: { Types: ['REGIONAL'] },
-        MinimumCompressionSize: 1024,
-      },
-    },
-    ApiAuthorizer: {
-      Type: 'AWS::ApiGateway::Authorizer',
-      Properties: {
-        RestApiId: ref('Api'),
-        Name: 'jwt',
-        Type: 'TOKEN',
-        IdentitySource: 'method.request.header.Authorization',
-        AuthorizerResultTtlInSeconds: ref('AuthorizerCacheTtl'),
-        AuthorizerUri: sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${functionId('authorizer')}.Arn}/invocations`),
-      },
-    },
-    ...apiPathResources,
-    ...apiMethods,
-    ...responses,
-    [deploymentId]: {
-      Type: 'AWS::ApiGateway::Deployment',
-      DependsOn: [...Object.keys(apiMethods), ...Object.keys(responses)],
-      Properties: { RestApiId: ref('Api'), Description: `API shape ${apiHash}` },
-    },
-    ApiStage: {
-      Type: 'AWS::ApiGateway::Stage',
-      Properties: {
-        RestApiId: ref('Api'),
-        DeploymentId: ref(deploymentId),
-        StageName: ref('StageName'),
-        MethodSettings: [
-          { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: ref('ThrottleRateLimit'), ThrottlingBurstLimit: ref('ThrottleBurstLimit'), MetricsEnabled: true },
-        ],
-      },
-    },
-    ...Object.fromEntries(
-      FUNCTIONS.filter((f) => f.routes.length || f.name === 'authorizer').map((f) => [
-        `${functionId(f.name)}ApiPermission`,
-        {
-          Type: 'AWS::Lambda::Permission',
-          Properties: {
-            Action: 'lambda:InvokeFunction',
-            FunctionName: getAtt(functionId(f.name), 'Arn'),
-            Principal: 'apigateway.amazonaws.com',
-            SourceArn: sub(f.name === 'authorizer' ? 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/authorizers/${ApiAuthorizer}' : 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*'),
-          },
-        },
-      ]),
-    ),
-    DeadLettersAlarm: {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmDescription: 'Uploads could not be analysed: messages in the dead-letter queue',
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: getAtt('UploadsDeadLetterQueue', 'QueueName') }],
-        Statistic: 'Maximum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      },
-    },
-    AnalyzerErrorsAlarm: {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmDescription: 'The analyzer function is failing',
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: ref(functionId('analyzer')) }],
-        Statistic: 'Sum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      },
-    },
+    ...apiTemplate(),
+    ...alarms(),
   };
 
   return {
@@ -469,7 +370,12 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
     Description:
       'TravelLog backend-serverless: API Gateway + Lambda (TypeScript, nodejs22.x) + S3 + SQS + DynamoDB + Rekognition. Generated by `npm run template`; do not edit.',
     Parameters: PARAMETERS,
-    Conditions: { HasAllowedOrigins: { 'Fn::Not': [{ 'Fn::Equals': [join('', ref('AllowedOrigins')), ''] }] } },
+    Conditions: {
+      HasAllowedOrigins: { 'Fn::Not': [{ 'Fn::Equals': [join('', ref('AllowedOrigins')), ''] }] },
+      HasAnalyzerReservedConcurrency: { 'Fn::Not': [{ 'Fn::Equals': [ref('AnalyzerReservedConcurrency'), 0] }] },
+      HasAlarmEmail: { 'Fn::Not': [{ 'Fn::Equals': [ref('AlarmEmail'), ''] }] },
+      CreateApiGatewayAccount: { 'Fn::Equals': [ref('ApiGatewayAccountRole'), 'create'] },
+    },
     Resources: resources,
     Outputs: {
       ApiUrl: { Description: 'Base URL the backend-server and front end call', Value: sub('https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${ApiStage}') },
@@ -477,6 +383,8 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
       TableName: { Value: ref('ImagesTable') },
       QueueUrl: { Value: ref('UploadsQueue') },
       DeadLetterQueueUrl: { Value: ref('UploadsDeadLetterQueue') },
+      JwtSecretArn: { Description: 'The Secrets Manager secret holding the JWT secret (rotate it here; the authorizer re-reads it within 5 minutes)', Value: ref('JwtSigningSecret') },
+      AccessLogGroup: { Description: 'API access log (JSON, one line per request)', Value: ref('ApiAccessLogGroup') },
     },
   };
 };

@@ -177,6 +177,6 @@ export const chainFallbacks =
 export const localConsole = (env: Env, dir?: string): Fallback => {
   // The authorizer's own reading of its settings: a minted token always passes it.
   const jwt = readConfig(AuthorizerConfig, env);
-  const mint = jwt.JWT_ALGORITHMS.includes('HS256') ? { secret: jwt.JWT_SECRET, claim: jwt.JWT_USER_CLAIMS[0]! } : undefined;
+  const mint = jwt.JWT_SECRET !== undefined && jwt.JWT_ALGORITHMS.includes('HS256') ? { secret: jwt.JWT_SECRET, claim: jwt.JWT_USER_CLAIMS[0]! } : undefined;
   return createConsole({ ...(dir ? { dir } : {}), ...(mint ? { mint } : {}) });
 };

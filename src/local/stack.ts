@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { s3Client } from '../adapters/aws-clients.js';
+import { s3Client } from '../adapters/aws-clients/s3.js';
 import { LocalLabelDetector } from '../adapters/local-label-detector/index.js';
 import type { Env } from '../config.js';
 import { QUEUE_DEFINITION } from '../infra/table.js';

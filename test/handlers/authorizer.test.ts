@@ -152,6 +152,12 @@ describe('authorizer (TOKEN, HS256)', () => {
     await expectAllowed({ ...ENV, JWT_USER_CLAIMS: 'uid' }, t, 'custom');
   });
 
+  it('refuses to start with neither or both of JWT_SECRET and JWT_SECRET_ARN', async () => {
+    const t = `Bearer ${await token({ user_id: 'u' })}`;
+    await expect((async () => run({}, t))()).rejects.toThrow(/exactly one of JWT_SECRET and JWT_SECRET_ARN/);
+    await expect((async () => run({ ...ENV, JWT_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x' }, t))()).rejects.toThrow(/exactly one/);
+  });
+
   it('refuses to start with a secret shorter than 16 characters', async () => {
     const t = `Bearer ${await token({ user_id: 'u' })}`;
     await expect((async () => run({ JWT_SECRET: 'short' }, t))()).rejects.toThrow(/JWT_SECRET/);

@@ -73,6 +73,11 @@ const s3Action = (req: IncomingMessage, _body: Buffer, status: number) => {
   return [`${byMethod[req.method!]}@objects`, ...(status === 404 ? ['s3:ListBucket@bucket'] : [])];
 };
 const rekognitionAction = (req: IncomingMessage) => [`rekognition:${String(req.headers['x-amz-target']).split('.')[1]}@any`];
+const JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:perm-jwt-AbCdEf';
+const secretsAction = (req: IncomingMessage, body: Buffer) => {
+  const { SecretId } = JSON.parse(body.toString() || '{}') as { SecretId?: string };
+  return [`secretsmanager:${String(req.headers['x-amz-target']).split('.')[1]}@${SecretId === JWT_SECRET_ARN ? 'jwtSecret' : SecretId}`];
+};
 
 const declared = (f: FunctionSpec) => new Set(f.permissions.filter((p) => !p.byService).flatMap((p) => p.actions.map((a) => `${a}@${p.on}`)));
 
@@ -92,6 +97,12 @@ describe('each role allows exactly what its function calls', () => {
         res.end(JSON.stringify({ Labels: [{ Name: 'Beach', Confidence: 97.5, Parents: [{ Name: 'Nature' }] }], LabelModelVersion: '3.0' }));
       }),
     );
+    const secrets = await listen(
+      createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ ARN: JWT_SECRET_ARN, Name: 'perm-jwt', SecretString: DEFAULT_LOCAL_SECRET, VersionId: 'v1' }));
+      }),
+    );
     envOf = async (fn) => ({
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -99,10 +110,12 @@ describe('each role allows exactly what its function calls', () => {
       AWS_ENDPOINT_URL_DYNAMODB: await recordingProxy(fn, dynamo.endpoint, dynamoAction),
       AWS_ENDPOINT_URL_S3: await recordingProxy(fn, s3.endpoint, s3Action),
       AWS_ENDPOINT_URL_REKOGNITION: await recordingProxy(fn, rekognition, rekognitionAction),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: await recordingProxy(fn, secrets, secretsAction),
       S3_FORCE_PATH_STYLE: 'true',
       IMAGES_BUCKET_NAME: BUCKET,
       IMAGES_TABLE_NAME: TABLE,
-      JWT_SECRET: DEFAULT_LOCAL_SECRET,
+      // As in AWS: the secret's ARN, not its value (JWT_SECRET is the local stack's).
+      JWT_SECRET_ARN,
       LABEL_DETECTOR: 'rekognition',
     });
   });

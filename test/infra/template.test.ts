@@ -73,7 +73,8 @@ describe('serverless/infrastructure.yaml', () => {
       const vars = Object.keys((template.Resources[functionId(f.name)]!.Properties.Environment as { Variables: object }).Variables).filter(
         (k) => !k.startsWith('POWERTOOLS_'),
       );
-      expect(vars.sort(), f.name).toEqual(Object.keys(schemas[f.name].def.shape).sort());
+      const local = new Set(f.localOnlyEnv ?? []);
+      expect(vars.sort(), f.name).toEqual(Object.keys(schemas[f.name].def.shape).filter((k) => !local.has(k)).sort());
     }
   });
 
@@ -135,12 +136,87 @@ describe('serverless/infrastructure.yaml', () => {
     expect(policy).toContain('aws:SourceArn');
     expect(policy).toContain('aws:SourceAccount');
     expect(policy).not.toContain('ImagesBucket'); // no reference back to the bucket: no cycle
-    const analyzer = template.Resources.AnalyzerFunction!.Properties;
-    expect(analyzer.ReservedConcurrentExecutions).toEqual({ Ref: 'AnalyzerConcurrency' });
     expect(template.Resources.AnalyzerEventSource!.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: QUEUE_DEFINITION.batchSize });
     expect(template.Parameters.JwtSecret).toMatchObject({ NoEcho: true, MinLength: 16 });
     expect(template.Parameters.AllowedOrigins!.Type).toBe('CommaDelimitedList');
     for (const output of ['ApiUrl', 'BucketName', 'TableName', 'QueueUrl', 'DeadLetterQueueUrl']) expect(template.Outputs).toHaveProperty(output);
     for (const [, group] of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+  });
+});
+
+describe('deployable on a brand-new account', () => {
+  it('caps the analyzer through the event source, reserving no concurrency unless asked', () => {
+    expect(template.Resources.AnalyzerEventSource!.Properties.ScalingConfig).toEqual({ MaximumConcurrency: { Ref: 'AnalyzerConcurrency' } });
+    expect(template.Parameters.AnalyzerConcurrency).toMatchObject({ MinValue: 2, MaxValue: 1000 });
+    expect(template.Parameters.AnalyzerReservedConcurrency).toMatchObject({ Default: 0 });
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const reserved = fn.Properties.ReservedConcurrentExecutions;
+      if (id === functionId('analyzer')) expect(reserved).toEqual({ 'Fn::If': ['HasAnalyzerReservedConcurrency', { Ref: 'AnalyzerReservedConcurrency' }, { Ref: 'AWS::NoValue' }] });
+      else expect(reserved, id).toBeUndefined();
+    }
+  });
+
+  it('keeps the JWT secret in Secrets Manager: no function configuration holds it, only the authorizer may read it', () => {
+    const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret') as [[string, Resource]];
+    expect(secret.Properties.SecretString).toEqual({ Ref: 'JwtSecret' });
+    const mentions = Object.entries(template.Resources).filter(([id, r]) => id !== secretId && JSON.stringify(r).includes('"JwtSecret"'));
+    expect(mentions.map(([id]) => id)).toEqual([]);
+    for (const f of FUNCTIONS) {
+      const props = template.Resources[functionId(f.name)]!.Properties;
+      const vars = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(vars.JWT_SECRET, f.name).toBeUndefined();
+      const role = JSON.stringify(template.Resources[`${functionId(f.name)}Role`]);
+      expect(role.includes('secretsmanager:'), f.name).toBe(f.name === 'authorizer');
+    }
+    const statements = (template.Resources.AuthorizerFunctionRole!.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement;
+    expect(statements.find((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: secretId } });
+    expect((template.Resources.AuthorizerFunction!.Properties.Environment as { Variables: object }).Variables).toMatchObject({ JWT_SECRET_ARN: { Ref: secretId }, JWT_REQUIRE_EXP: { Ref: 'JwtRequireExp' } });
+    expect(template.Parameters.JwtRequireExp).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+  });
+
+  it('logs every request as JSON to a log group with retention, after setting the account’s CloudWatch role', () => {
+    const stage = template.Resources.ApiStage!.Properties as { AccessLogSetting: { DestinationArn: unknown; Format: string }; Tags: { Value: unknown }[] };
+    expect(stage.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] });
+    const format = JSON.parse(stage.AccessLogSetting.Format) as Record<string, string>;
+    expect(Object.values(format)).toEqual(expect.arrayContaining(['$context.requestId', '$context.identity.sourceIp', '$context.authorizer.user_id', '$context.resourcePath', '$context.status', '$context.responseLatency']));
+    expect(template.Resources.ApiAccessLogGroup!.Properties.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+    expect(template.Resources.ApiGatewayAccount!.Properties.CloudWatchRoleArn).toEqual({ 'Fn::GetAtt': ['ApiGatewayCloudWatchRole', 'Arn'] });
+    expect(JSON.stringify(template.Resources.ApiGatewayCloudWatchRole)).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+    // The stage depends on the account setting (through its tag) so it is created after it.
+    expect(JSON.stringify(stage.Tags)).toContain('"Ref":"ApiGatewayAccount"');
+  });
+
+  it('refuses a malformed Authorization header before invoking the authorizer', () => {
+    const expression = (template.Resources.ApiAuthorizer!.Properties as { IdentityValidationExpression: string }).IdentityValidationExpression;
+    const re = new RegExp(expression);
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiNDU2In0.c2lnbmF0dXJlLV8';
+    for (const ok of [`Bearer ${jwt}`, `bearer ${jwt}`, 'Bearer a.b.']) expect(re.test(ok), ok).toBe(true);
+    for (const bad of [jwt, `Basic ${jwt}`, `Bearer  ${jwt}`, `Bearer ${jwt} `, 'Bearer a.b', 'Bearer a.b.c.d', 'Bearer a+b.c.d', `Bearer ${jwt}\nx`]) expect(re.test(bad), bad).toBe(false);
+  });
+
+  it('lets API Gateway invoke each function only from this stage, for its own methods and paths', () => {
+    const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties as { FunctionName: { 'Fn::GetAtt': [string, string] }; SourceArn: { 'Fn::Sub': string } });
+    const expected = new Set<string>();
+    for (const f of FUNCTIONS) for (const r of f.routes) for (const m of [r.method, 'OPTIONS']) expected.add(`${functionId(f.name)} ${m}${r.path.replace(/\{[^}]+\}/g, '*')}`);
+    const actual = new Set<string>();
+    for (const p of permissions) {
+      const arn = p.SourceArn['Fn::Sub'];
+      const fn = p.FunctionName['Fn::GetAtt'][0];
+      if (fn === functionId('authorizer')) {
+        expect(arn).toMatch(/:\$\{Api\}\/authorizers\/\$\{ApiAuthorizer\}$/);
+        continue;
+      }
+      const m = /:\$\{Api\}\/\$\{ApiStage\}\/(GET|POST|DELETE|OPTIONS)(\/[^*\s]*(?:\*)?)$/.exec(arn);
+      expect(m, arn).not.toBeNull();
+      actual.add(`${fn} ${m![1]}${m![2]}`);
+    }
+    expect([...actual].sort()).toEqual([...expected].sort());
+  });
+
+  it('notifies the optional AlarmEmail of every alarm', () => {
+    expect(template.Resources.AlarmTopic).toMatchObject({ Condition: 'HasAlarmEmail', Properties: { Subscription: [{ Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } }] } });
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(3);
+    for (const [id, a] of alarms) expect(a.Properties.AlarmActions, id).toEqual({ 'Fn::If': ['HasAlarmEmail', [{ Ref: 'AlarmTopic' }], { Ref: 'AWS::NoValue' }] });
   });
 });
