@@ -1,7 +1,8 @@
 /**
- * npm run bench [-- --only detector|api|variants] [-- --runs N] [-- --requests N] [-- --write]:
- * the benches in sequence, each in its own process — the local label detector's, the API's, then the image variants'.
- * `--runs` goes to the detector bench, `--requests` to the API bench, `--write` to both; each
+ * npm run bench [-- --only detector|api|variants|cold-start|cost] [-- --runs N] [-- --requests N] [-- --write]:
+ * the benches in sequence, each in its own process — the local label detector's, the API's, the image
+ * variants', the bundles' require() times, the AWS cost per 1,000 images. `--runs` goes to the detector
+ * and cold-start benches, `--requests` to the API bench, `--write` to all; each
  * writes its own section of docs/benchmarks.md and the others are kept.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,8 @@ const benches = [
   { name: 'detector', file: 'local-detector.bench.ts', args: values.runs ? ['--runs', values.runs] : [] },
   { name: 'api', file: 'api.bench.ts', args: values.requests ? ['--requests', values.requests] : [] },
   { name: 'variants', file: 'variants.bench.ts', args: [] },
+  { name: 'cold-start', file: 'cold-start.bench.ts', args: values.runs ? ['--runs', values.runs] : [] },
+  { name: 'cost', file: 'aws-cost.bench.ts', args: [] },
 ];
 if (values.only && !benches.some((b) => b.name === values.only)) throw new Error(`--only must be one of ${benches.map((b) => b.name).join(', ')}`);
 
