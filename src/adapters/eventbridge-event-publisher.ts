@@ -7,7 +7,8 @@ import { awsClientOptions } from './aws-clients/common.js';
 /** PutEvents takes at most 10 entries per call. */
 const MAX_ENTRIES = 10;
 
-export const toEventBridgeEntry = ({ event }: OutgoingEvent): PutEventsRequestEntry => ({
+export const toEventBridgeEntry = ({ event }: OutgoingEvent, busName = 'default'): PutEventsRequestEntry => ({
+  EventBusName: busName,
   Source: EVENTBRIDGE_SOURCE,
   DetailType: DETAIL_TYPES[event.type],
   Detail: JSON.stringify(event),
@@ -16,11 +17,14 @@ export const toEventBridgeEntry = ({ event }: OutgoingEvent): PutEventsRequestEn
 
 /** The same events on the account's default event bus (SPEC §3.8), for any AWS consumer. */
 export class EventBridgePublisher implements EventPublisher {
-  constructor(private readonly client: EventBridgeClient) {}
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName = 'default',
+  ) {}
 
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += MAX_ENTRIES) {
-      const entries = events.slice(i, i + MAX_ENTRIES).map(toEventBridgeEntry);
+      const entries = events.slice(i, i + MAX_ENTRIES).map((e) => toEventBridgeEntry(e, this.busName));
       const out = await this.client.send(new PutEventsCommand({ Entries: entries }));
       // PutEvents answers 200 with per-entry failures; a lost entry must not pass silently.
       if (out.FailedEntryCount) {

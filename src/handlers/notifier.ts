@@ -4,6 +4,8 @@ import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { AWS_RETRY_SECONDS, attemptsOf, retryDelaySeconds } from '../core/webhook-retry.js';
+import { secretsManagerClient } from '../adapters/aws-clients/secrets-manager.js';
+import { SecretsManagerSecretReader } from '../adapters/secrets-manager-secret-reader.js';
 import { sqsClient } from '../adapters/sqs-webhook-outbox.js';
 import { WebhookSender, type WebhookMessage } from '../adapters/webhook-sender.js';
 import { readConfig, type Env } from '../config.js';
@@ -61,51 +63,44 @@ export const createNotifierRecordHandler = (d: NotifierDeps) => {
 };
 
 export interface NotifierOverrides {
-  /** The webhook secret; in AWS it comes from Secrets Manager (WEBHOOK_SECRET_ARN). */
+  /** The webhook secret by ARN; in AWS a cached Secrets Manager read (WEBHOOK_SECRET_ARN). */
   readSecret?: (arn: string) => Promise<string>;
   sqs?: SQSClient;
   fetch?: typeof fetch;
 }
 
-const readFromSecretsManager = async (env: Env, arn: string): Promise<string> => {
-  // Loaded only here: the other functions' bundles never carry this client.
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const { awsClientOptions } = await import('../adapters/aws-clients/common.js');
-  const client = new SecretsManagerClient(awsClientOptions(env, env.AWS_ENDPOINT_URL_SECRETS_MANAGER));
-  try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (typeof out.SecretString !== 'string') throw new Error('the webhook secret has no string value');
-    return out.SecretString;
-  } finally {
-    client.destroy();
-  }
-};
-
 export const createNotifier = (env: Env, o: NotifierOverrides = {}) => {
   const metrics = new Metrics({ namespace: 'TravelLog', serviceName: 'travellog-images' });
-  let wired: Promise<(r: SQSRecord) => Promise<void>> | undefined;
-  const wire = async () => {
+  const wire = () => {
     const c = readConfig(NotifierConfig, env);
-    // Read once per cold start and validated; its value is never logged.
-    const secret = WebhookSecret.safeParse(await (o.readSecret ?? ((arn) => readFromSecretsManager(env, arn)))(c.WEBHOOK_SECRET_ARN));
-    if (!secret.success) throw new Error('the webhook secret is not whsec_<base64 of at least 24 bytes>');
-    const sender = new WebhookSender({ url: c.WEBHOOK_URL, secret: secret.data, fetch: o.fetch });
+    // Cached for a few minutes by the reader: a rotated secret takes effect within that. Never logged.
+    let reader: SecretsManagerSecretReader | undefined;
+    const read = o.readSecret ?? ((arn: string) => (reader ??= new SecretsManagerSecretReader(secretsManagerClient(env))).read(arn));
+    let current: { value: string; sender: WebhookSender } | undefined;
+    const sender = async () => {
+      const value = await read(c.WEBHOOK_SECRET_ARN);
+      if (current?.value !== value) {
+        const secret = WebhookSecret.safeParse(value);
+        if (!secret.success) throw new Error('the webhook secret is not whsec_<base64 of at least 24 bytes>');
+        current = { value, sender: new WebhookSender({ url: c.WEBHOOK_URL, secret: secret.data, fetch: o.fetch }) };
+      }
+      return current.sender;
+    };
     const sqs = o.sqs ?? sqsClient(env);
-    return createNotifierRecordHandler({
-      send: (m) => sender.send(m),
-      delayRetry: async (receiptHandle, seconds) => {
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: c.WEBHOOK_QUEUE_URL, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
-      },
-      metrics,
-    });
+    const delayRetry = async (receiptHandle: string, seconds: number) => {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: c.WEBHOOK_QUEUE_URL, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+    };
+    return async () => {
+      const s = await sender();
+      return createNotifierRecordHandler({ send: (m) => s.send(m), delayRetry, metrics });
+    };
   };
+  let handlerFor: ReturnType<typeof wire> | undefined;
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
-    wired ??= wire().catch((e) => {
-      wired = undefined;
-      throw e;
-    });
-    const handle = await wired;
+    handlerFor ??= wire();
+    // A secret that cannot be read fails the whole batch: every message comes back later, none is lost.
+    const handle = await handlerFor();
     try {
       // Deliveries of one batch run in parallel; only the failed ones return to the queue.
       return await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });

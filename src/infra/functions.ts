@@ -7,16 +7,23 @@ import {
   ReceiverConfig,
   ScanConfig,
 } from '../config.js';
+import { NotifierConfig } from '../events-config.js';
 import { QUEUE_DEFINITION } from './table.js';
+import { WEBHOOK_QUEUE_DEFINITION } from './webhooks.js';
 
 /** Where a function's permission applies; turned into ARNs by the template. */
-export type Scope = 'table' | 'tableIndexes' | 'bucket' | 'objects' | 'queue' | 'jwtSecret' | 'any';
+export type Scope = 'table' | 'tableIndexes' | 'bucket' | 'objects' | 'queue' | 'jwtSecret' | 'defaultEventBus' | 'webhookQueue' | 'webhookSecret' | 'any';
+
+/** Template conditions a resource or permission may exist under. */
+export type Condition = 'HasWebhook';
 
 export interface Permission {
   actions: string[];
   on: Scope;
   /** Exercised by an AWS service for the function (the SQS poller), not by its code. */
   byService?: boolean;
+  /** Granted only when the condition holds (the webhook queue exists only with a WebhookUrl). */
+  when?: Condition;
 }
 
 export interface HttpRoute {
@@ -27,7 +34,7 @@ export interface HttpRoute {
 
 export interface FunctionSpec {
   /** src/handlers/<name>.ts */
-  name: 'authorizer' | 'receiver' | 'analyzer' | 'obtain' | 'scan' | 'images' | 'health';
+  name: 'authorizer' | 'receiver' | 'analyzer' | 'obtain' | 'scan' | 'images' | 'health' | 'notifier';
   description: string;
   memoryMb: number;
   timeoutSeconds: number;
@@ -38,9 +45,12 @@ export interface FunctionSpec {
   /** Exactly the AWS operations the handler calls (tested against recorded calls). */
   permissions: Permission[];
   routes: HttpRoute[];
+  /** The function exists only when this holds. */
+  condition?: Condition;
 }
 
 const keys = (schema: { def: { shape: Record<string, unknown> } }) => Object.keys(schema.def.shape);
+
 
 export const FUNCTIONS: FunctionSpec[] = [
   {
@@ -119,6 +129,20 @@ export const FUNCTIONS: FunctionSpec[] = [
       { method: 'GET', path: '/images/{file_name}', authorized: true },
       { method: 'DELETE', path: '/images/{file_name}', authorized: true },
     ],
+  },
+  {
+    name: 'notifier',
+    description: 'Webhook queue → signed POST to WebhookUrl (Standard Webhooks); retries with backoff, then the DLQ',
+    memoryMb: 256,
+    timeoutSeconds: WEBHOOK_QUEUE_DEFINITION.notifierTimeoutSeconds,
+    env: keys(NotifierConfig),
+    permissions: [
+      { actions: ['secretsmanager:GetSecretValue'], on: 'webhookSecret' },
+      { actions: ['sqs:ChangeMessageVisibility'], on: 'webhookQueue' }, // the backoff
+      { actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], on: 'webhookQueue', byService: true },
+    ],
+    routes: [],
+    condition: 'HasWebhook',
   },
   {
     name: 'health',

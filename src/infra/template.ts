@@ -2,6 +2,7 @@ import { functionId, getAtt, ifCond, join, noValue, ref, sub, type Json, type Ob
 import { FUNCTIONS, type FunctionSpec, type Scope } from './functions.js';
 import { QUEUE_DEFINITION, TABLE_DEFINITION } from './table.js';
 import { apiTemplate } from './template-api.js';
+import { WEBHOOK_CONDITIONS, WEBHOOK_ENV_SOURCES, WEBHOOK_OUTPUTS, WEBHOOK_PARAMETERS, WEBHOOK_RULES, webhookResources, webhookScopeArn } from './template-webhooks.js';
 
 export { functionId };
 
@@ -78,6 +79,7 @@ const PARAMETERS: Obj = {
     AllowedValues: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
   },
   StageName: { Type: 'String', Default: 'v1', AllowedPattern: '^[A-Za-z0-9_]{1,64}$' },
+  ...WEBHOOK_PARAMETERS,
 };
 
 /** Where each function's environment variable comes from in AWS. */
@@ -100,6 +102,7 @@ const ENV_SOURCES: Record<string, Json> = {
   ANALYZER_MAX_RECEIVE_COUNT: String(QUEUE_DEFINITION.maxReceiveCount),
   ANALYSIS_LEASE_SECONDS: String(QUEUE_DEFINITION.analyzerTimeoutSeconds * 2),
   ANALYSIS_WAIT_SECONDS: '5',
+  ...WEBHOOK_ENV_SOURCES,
 };
 
 const scopeArn = (scope: Scope): Json => {
@@ -116,6 +119,10 @@ const scopeArn = (scope: Scope): Json => {
       return getAtt('UploadsQueue', 'Arn');
     case 'jwtSecret':
       return ref('JwtSigningSecret'); // a secret's Ref is its full ARN
+    case 'defaultEventBus':
+    case 'webhookQueue':
+    case 'webhookSecret':
+      return webhookScopeArn(scope);
     case 'any':
       return '*';
   }
@@ -125,8 +132,11 @@ const functionResources = (f: FunctionSpec, code: string): Obj => {
   const id = functionId(f.name);
   const env: Obj = {};
   for (const key of f.env) {
-    const source = ENV_SOURCES[key];
+    let source = ENV_SOURCES[key];
     if (source === undefined) throw new Error(`no template source for ${f.name}'s ${key}`);
+    // A function that exists only under a condition takes that condition's branch.
+    const branches = (source as Obj)['Fn::If'] as Json[] | undefined;
+    if (f.condition && branches?.[0] === f.condition) source = branches[1]!;
     env[key] = source;
   }
   const statements: Json[] = [
@@ -135,17 +145,23 @@ const functionResources = (f: FunctionSpec, code: string): Obj => {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: getAtt(`${id}LogGroup`, 'Arn'),
     },
-    ...f.permissions.map((p) => ({ Effect: 'Allow', Action: p.actions, Resource: scopeArn(p.on) })),
+    ...f.permissions.map((p) => {
+      const statement = { Effect: 'Allow', Action: p.actions, Resource: scopeArn(p.on) };
+      return p.when ? ifCond(p.when, statement, noValue) : statement;
+    }),
   ];
+  const condition: Obj = f.condition ? { Condition: f.condition } : {};
   return {
     [`${id}LogGroup`]: {
       Type: 'AWS::Logs::LogGroup',
+      ...condition,
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
       Properties: { RetentionInDays: ref('LogRetentionDays') },
     },
     [`${id}Role`]: {
       Type: 'AWS::IAM::Role',
+      ...condition,
       Properties: {
         Description: `Least privilege for the ${f.name} function`,
         AssumeRolePolicyDocument: {
@@ -157,6 +173,7 @@ const functionResources = (f: FunctionSpec, code: string): Obj => {
     },
     [id]: {
       Type: 'AWS::Lambda::Function',
+      ...condition,
       Properties: {
         Description: f.description,
         Runtime: 'nodejs22.x',
@@ -363,6 +380,7 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
     },
     ...apiTemplate(),
     ...alarms(),
+    ...webhookResources(),
   };
 
   return {
@@ -375,7 +393,9 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
       HasAnalyzerReservedConcurrency: { 'Fn::Not': [{ 'Fn::Equals': [ref('AnalyzerReservedConcurrency'), 0] }] },
       HasAlarmEmail: { 'Fn::Not': [{ 'Fn::Equals': [ref('AlarmEmail'), ''] }] },
       CreateApiGatewayAccount: { 'Fn::Equals': [ref('ApiGatewayAccountRole'), 'create'] },
+      ...WEBHOOK_CONDITIONS,
     },
+    Rules: WEBHOOK_RULES,
     Resources: resources,
     Outputs: {
       ApiUrl: { Description: 'Base URL the backend-server and front end call', Value: sub('https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${ApiStage}') },
@@ -385,6 +405,7 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
       DeadLetterQueueUrl: { Value: ref('UploadsDeadLetterQueue') },
       JwtSecretArn: { Description: 'The Secrets Manager secret holding the JWT secret (rotate it here; the authorizer re-reads it within 5 minutes)', Value: ref('JwtSigningSecret') },
       AccessLogGroup: { Description: 'API access log (JSON, one line per request)', Value: ref('ApiAccessLogGroup') },
+      ...WEBHOOK_OUTPUTS,
     },
   };
 };

@@ -39,8 +39,7 @@ describe('EventBridgePublisher (real SDK client, loopback endpoint)', () => {
       ['AWSEvents.PutEvents', 2],
     ]);
     const first = calls[0]!.entries[0]!;
-    expect(first).toMatchObject({ Source: 'travellog.images', DetailType: 'Image Deleted' });
-    expect(first).not.toHaveProperty('EventBusName'); // the default bus
+    expect(first).toMatchObject({ EventBusName: 'default', Source: 'travellog.images', DetailType: 'Image Deleted' });
     expect(JSON.parse(first.Detail as string)).toEqual(events(1)[0]!.event);
   });
 

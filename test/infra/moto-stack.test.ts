@@ -42,6 +42,7 @@ import { apiEvent, sqsEvent } from '../handlers/events.js';
  */
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const SECRET = 'moto-jwt-secret-0123456789';
+const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const STACK = 'travellog-moto';
 const USER = '4242';
 
@@ -81,6 +82,9 @@ beforeAll(async () => {
       Parameters: [
         { ParameterKey: 'JwtSecret', ParameterValue: SECRET },
         { ParameterKey: 'AllowedOrigins', ParameterValue: 'https://travellog.example' },
+        // With a webhook, so that the notifier and its queue exist too.
+        { ParameterKey: 'WebhookUrl', ParameterValue: 'https://backend.travellog.example/webhooks/travellog' },
+        { ParameterKey: 'WebhookSecret', ParameterValue: WEBHOOK_SECRET },
       ],
     }),
   );
@@ -115,6 +119,10 @@ beforeAll(async () => {
   const { ARN } = await aws.secrets.send(new CreateSecretCommand({ Name: `${STACK}-${secretResource[0]}`, SecretString: SECRET }));
   envOf.get('authorizer')!.JWT_SECRET_ARN = ARN!;
   physical.set(secretResource[0], ARN!);
+  // …and the webhook secret likewise (its SecretString is the WebhookSecret parameter).
+  expect(template.Resources.WebhookSigningSecret!.Properties.SecretString).toEqual({ Ref: 'WebhookSecret' });
+  const webhook = await aws.secrets.send(new CreateSecretCommand({ Name: `${STACK}-WebhookSigningSecret`, SecretString: WEBHOOK_SECRET }));
+  envOf.get('notifier')!.WEBHOOK_SECRET_ARN = webhook.ARN!;
   // moto's CloudFormation ignores the bucket's NotificationConfiguration: apply the template's, resolved.
   const notification = (template.Resources.ImagesBucket!.Properties.NotificationConfiguration as { QueueConfigurations: { Event: string; Queue: unknown }[] }).QueueConfigurations;
   expect(notification).toEqual([{ Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': ['UploadsQueue', 'Arn'] } }]);
@@ -168,7 +176,10 @@ describe('the template deployed into moto', () => {
             queue: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:${physical.get('UploadsQueue')!.split('/').pop()}`,
             any: '*',
             jwtSecret: 'unresolved', // moto skips the secret resource (see above)
-          }[p.on],
+            webhookSecret: 'unresolved', // likewise
+            webhookQueue: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:${physical.get('WebhookQueue')!.split('/').pop()}`,
+            defaultEventBus: `arn:aws:events:${MOTO_REGION}:${MOTO_ACCOUNT}:event-bus/default`,
+          }[p.on]!,
         );
       }
       const own = [...resources].filter((r) => !r.includes(':logs:'));

@@ -13,6 +13,11 @@ import { createImagesHandler } from '../../src/handlers/images.js';
 import { createObtainHandler } from '../../src/handlers/obtain.js';
 import { createReceiverHandler } from '../../src/handlers/receiver.js';
 import { createScanHandler } from '../../src/handlers/scan.js';
+import { createNotifier } from '../../src/handlers/notifier.js';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startLocalQueues } from '../../src/local/sqs/index.js';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/constants.js';
+import { newWebhookSecret, startWebhookReceiver } from '../fixtures/webhook-receiver.js';
 import { FUNCTIONS, type FunctionSpec } from '../../src/infra/functions.js';
 import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../src/local/constants.js';
 import { startLocalDynamo } from '../../src/local/dynamodb/index.js';
@@ -74,16 +79,21 @@ const s3Action = (req: IncomingMessage, _body: Buffer, status: number) => {
 };
 const rekognitionAction = (req: IncomingMessage) => [`rekognition:${String(req.headers['x-amz-target']).split('.')[1]}@any`];
 const JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:perm-jwt-AbCdEf';
+const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:perm-webhook-AbCdEf';
 const secretsAction = (req: IncomingMessage, body: Buffer) => {
   const { SecretId } = JSON.parse(body.toString() || '{}') as { SecretId?: string };
-  return [`secretsmanager:${String(req.headers['x-amz-target']).split('.')[1]}@${SecretId === JWT_SECRET_ARN ? 'jwtSecret' : SecretId}`];
+  const scope = SecretId === JWT_SECRET_ARN ? 'jwtSecret' : SecretId === WEBHOOK_SECRET_ARN ? 'webhookSecret' : SecretId;
+  return [`secretsmanager:${String(req.headers['x-amz-target']).split('.')[1]}@${scope}`];
 };
+const jsonTarget = (service: string, scope: string) => (req: IncomingMessage) => [`${service}:${String(req.headers['x-amz-target']).split('.')[1]}@${scope}`];
 
 const declared = (f: FunctionSpec) => new Set(f.permissions.filter((p) => !p.byService).flatMap((p) => p.actions.map((a) => `${a}@${p.on}`)));
 
 describe('each role allows exactly what its function calls', () => {
   let envOf: (fn: Name) => Promise<Env>;
   let dataDir: string;
+  let webhookQueue: { endpoint: string; queueUrl: string };
+  const webhookSecret = newWebhookSecret();
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'travellog-perm-'));
@@ -97,10 +107,24 @@ describe('each role allows exactly what its function calls', () => {
         res.end(JSON.stringify({ Labels: [{ Name: 'Beach', Confidence: 97.5, Parents: [{ Name: 'Nature' }] }], LabelModelVersion: '3.0' }));
       }),
     );
+    const queues = await startLocalQueues({
+      ...common,
+      accountId: LOCAL_ACCOUNT_ID,
+      dataDir: join(dataDir, 'sqs'),
+      queue: { name: 'webhooks', dlqName: 'webhooks-dlq', visibilityTimeoutSeconds: 30, maxReceiveCount: 8 },
+    });
+    closers.push(queues.close);
+    webhookQueue = queues;
     const secrets = await listen(
-      createServer((_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify({ ARN: JWT_SECRET_ARN, Name: 'perm-jwt', SecretString: DEFAULT_LOCAL_SECRET, VersionId: 'v1' }));
+      createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          const id = (JSON.parse(body) as { SecretId: string }).SecretId;
+          const value = id === JWT_SECRET_ARN ? DEFAULT_LOCAL_SECRET : id === WEBHOOK_SECRET_ARN ? webhookSecret : undefined;
+          res.writeHead(value ? 200 : 400, { 'Content-Type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify(value ? { ARN: id, Name: 'perm', SecretString: value, VersionId: 'v1' } : { __type: 'ResourceNotFoundException' }));
+        });
       }),
     );
     envOf = async (fn) => ({
@@ -111,6 +135,7 @@ describe('each role allows exactly what its function calls', () => {
       AWS_ENDPOINT_URL_S3: await recordingProxy(fn, s3.endpoint, s3Action),
       AWS_ENDPOINT_URL_REKOGNITION: await recordingProxy(fn, rekognition, rekognitionAction),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: await recordingProxy(fn, secrets, secretsAction),
+      AWS_ENDPOINT_URL_SQS: await recordingProxy(fn, webhookQueue.endpoint, jsonTarget('sqs', 'webhookQueue')),
       S3_FORCE_PATH_STYLE: 'true',
       IMAGES_BUCKET_NAME: BUCKET,
       IMAGES_TABLE_NAME: TABLE,
@@ -172,6 +197,19 @@ describe('each role allows exactly what its function calls', () => {
 
     const health = createHealthHandler(await envOf('health'));
     expect((await health(apiEvent({ method: 'GET', resource: '/health', userId: null }), ctx)).statusCode).toBe(200);
+
+    // The notifier: one webhook refused (backoff: ChangeMessageVisibility), one delivered; the secret read once.
+    const receiver500 = await startWebhookReceiver((n) => (n === 1 ? 500 : 204));
+    closers.push(receiver500.close);
+    const notifier = createNotifier({ ...(await envOf('notifier')), WEBHOOK_URL: receiver500.url, WEBHOOK_SECRET_ARN, WEBHOOK_QUEUE_URL: webhookQueue.queueUrl });
+    const direct = new SQSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: webhookQueue.endpoint });
+    await direct.send(new SendMessageCommand({ QueueUrl: webhookQueue.queueUrl, MessageBody: JSON.stringify({ id: 'msg_1', body: '{}' }) }));
+    const [queued] = (await direct.send(new ReceiveMessageCommand({ QueueUrl: webhookQueue.queueUrl, MessageSystemAttributeNames: ['All'] }))).Messages!;
+    direct.destroy();
+    const refused = { ...sqsRecord(queued!.Body!, { messageId: queued!.MessageId! }), receiptHandle: queued!.ReceiptHandle! };
+    expect((await notifier(sqsEvent(refused), ctx)).batchItemFailures).toHaveLength(1);
+    expect((await notifier(sqsEvent(sqsRecord({ id: 'msg_2', body: '{}' })), ctx)).batchItemFailures).toEqual([]);
+    expect(receiver500.received).toHaveLength(2);
 
     for (const f of FUNCTIONS) expect([...calls.get(f.name)!].sort(), f.name).toEqual([...declared(f)].sort());
   });

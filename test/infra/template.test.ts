@@ -13,14 +13,16 @@ import {
   ReceiverConfig,
   ScanConfig,
 } from '../../src/config.js';
+import { NotifierConfig } from '../../src/events-config.js';
 import { FUNCTIONS } from '../../src/infra/functions.js';
 import { functionId } from '../../src/infra/template.js';
 import { QUEUE_DEFINITION, TABLE_DEFINITION } from '../../src/infra/table.js';
+import { AWS_RETRY_SECONDS, attemptsOf, retryWindowSeconds } from '../../src/core/webhook-retry.js';
 import { renderTemplate, TEMPLATE_PATH } from '../../scripts/template.js';
 
-type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string | string[] };
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string | string[]; Condition?: string };
 let committed: string;
-let template: { Parameters: Record<string, Record<string, unknown>>; Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
+let template: { Parameters: Record<string, Record<string, unknown>>; Resources: Record<string, Resource>; Outputs: Record<string, unknown>; Rules: Record<string, unknown>; Conditions: Record<string, unknown> };
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
 beforeAll(async () => {
@@ -68,7 +70,7 @@ describe('serverless/infrastructure.yaml', () => {
   });
 
   it("gives every function exactly its configuration schema's variables", () => {
-    const schemas = { authorizer: AuthorizerConfig, receiver: ReceiverConfig, analyzer: AnalyzerConfig, obtain: ObtainConfig, scan: ScanConfig, images: ImagesConfig, health: HealthConfig };
+    const schemas = { authorizer: AuthorizerConfig, receiver: ReceiverConfig, analyzer: AnalyzerConfig, obtain: ObtainConfig, scan: ScanConfig, images: ImagesConfig, health: HealthConfig, notifier: NotifierConfig };
     for (const f of FUNCTIONS) {
       const vars = Object.keys((template.Resources[functionId(f.name)]!.Properties.Environment as { Variables: object }).Variables).filter(
         (k) => !k.startsWith('POWERTOOLS_'),
@@ -142,6 +144,26 @@ describe('serverless/infrastructure.yaml', () => {
     for (const output of ['ApiUrl', 'BucketName', 'TableName', 'QueueUrl', 'DeadLetterQueueUrl']) expect(template.Outputs).toHaveProperty(output);
     for (const [, group] of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
   });
+
+  it('delivers webhooks only with a WebhookUrl: secret in Secrets Manager, queue retrying ≥ 24 h, DLQ with an alarm', () => {
+    const when = (id: string) => expect(template.Resources[id], id).toMatchObject({ Condition: 'HasWebhook' });
+    for (const id of ['WebhookSigningSecret', 'WebhookQueue', 'WebhookDeadLetterQueue', 'NotifierEventSource', 'WebhookDeadLettersAlarm', 'NotifierFunction', 'NotifierFunctionRole', 'NotifierFunctionLogGroup']) when(id);
+    expect(template.Parameters.WebhookSecret).toMatchObject({ NoEcho: true, Default: '' });
+    expect(template.Parameters.WebhookUrl).toMatchObject({ Default: '' });
+    expect(JSON.stringify(template.Rules)).toContain('WebhookSecret');
+    expect(template.Resources.WebhookSigningSecret!.Properties.SecretString).toEqual({ Ref: 'WebhookSecret' });
+    // No function carries the secret's value; the notifier gets the secret's ARN.
+    for (const [, fn] of ofType('AWS::Lambda::Function')) expect(JSON.stringify(fn.Properties.Environment)).not.toContain('"Ref":"WebhookSecret"');
+    expect((template.Resources.NotifierFunction!.Properties.Environment as { Variables: Record<string, unknown> }).Variables.WEBHOOK_SECRET_ARN).toEqual({ Ref: 'WebhookSigningSecret' });
+    const q = template.Resources.WebhookQueue!.Properties as { VisibilityTimeout: number; MessageRetentionPeriod: number; RedrivePolicy: { maxReceiveCount: number } };
+    expect(q.RedrivePolicy.maxReceiveCount).toBe(attemptsOf(AWS_RETRY_SECONDS));
+    expect(q.MessageRetentionPeriod).toBeGreaterThan(retryWindowSeconds(AWS_RETRY_SECONDS));
+    expect(retryWindowSeconds(AWS_RETRY_SECONDS)).toBeGreaterThanOrEqual(24 * 3600);
+    expect(q.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (template.Resources.NotifierFunction!.Properties.Timeout as number));
+    expect(template.Resources.NotifierEventSource!.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], EventSourceArn: { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] } });
+    expect(JSON.stringify(template.Resources.WebhookDeadLettersAlarm)).toContain('WebhookDeadLetterQueue');
+    expect(template.Conditions.HasWebhook).toBeDefined();
+  });
 });
 
 describe('deployable on a brand-new account', () => {
@@ -166,7 +188,9 @@ describe('deployable on a brand-new account', () => {
       const vars = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(vars.JWT_SECRET, f.name).toBeUndefined();
       const role = JSON.stringify(template.Resources[`${functionId(f.name)}Role`]);
-      expect(role.includes('secretsmanager:'), f.name).toBe(f.name === 'authorizer');
+      // The JWT secret: the authorizer only (the notifier reads the webhook secret, and only that one).
+      expect(role.includes(`"Ref":"${secretId}"`), f.name).toBe(f.name === 'authorizer');
+      expect(role.includes('secretsmanager:'), f.name).toBe(f.name === 'authorizer' || f.name === 'notifier');
     }
     const statements = (template.Resources.AuthorizerFunctionRole!.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement;
     expect(statements.find((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: secretId } });
