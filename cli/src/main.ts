@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createClient, downloadToFile, FINAL_STATUSES, ScanQuery, type ImageRecord, type NodeClient } from '../../client/src/index.js';
+import { createClient, downloadToFile, FILE_NAME_PATTERN, FINAL_STATUSES, ScanQuery, USER_ID_PATTERN, type ImageRecord, type NodeClient } from '../../client/src/index.js';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
 import { describeError, EXIT, UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
@@ -17,7 +17,6 @@ import { listen } from './listen.js';
 import { runUpload } from './upload.js';
 
 const DEFAULT_API_URL = 'http://127.0.0.1:3000';
-const FILE_NAME = /^[A-Za-z0-9_-]{1,128}-[0-9a-f]{64}\.(jpg|png)$/;
 
 const positiveInt = (name: string) => (v: string) => {
   if (!/^\d{1,15}$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive integer.`);
@@ -77,7 +76,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
   /** A file name as the API gives it, or a local picture whose file name is computed (hash + the token's user). */
   const fileNameOf = async (client: NodeClient, arg: string): Promise<string> => {
-    if (FILE_NAME.test(arg)) return arg;
+    if (FILE_NAME_PATTERN.test(arg)) return arg;
     const info = await stat(resolve(io.cwd, arg)).catch(() => undefined);
     if (!info?.isFile()) throw new UsageError(`"${arg}" is neither a file name (<user_id>-<sha256>.<jpg|png>) nor a local picture.`);
     const prepared = await client.hashPicture(resolve(io.cwd, arg));
@@ -244,7 +243,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--ttl <s>', 'lifetime in seconds', positiveInt('--ttl'), 3600)
     .option('--claim <name>', 'the claim carrying the user id', 'user_id')
     .action(async (userId: string, flags: { ttl: number; claim: string }) => {
-      if (!/^[A-Za-z0-9_-]{1,128}$/.test(userId)) throw new UsageError(`"${userId}" is not a valid user id (letters, digits, _ and -; at most 128).`);
+      if (!USER_ID_PATTERN.test(userId)) throw new UsageError(`"${userId}" is not a valid user id (letters, digits, _ and -; at most 128).`);
       const api = new URL(apiUrlOf());
       if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(api.hostname)) {
         throw new UsageError(`token mints tokens for the local stack only; API_URL is ${api.origin}. Get a token from your backend-server.`);

@@ -11,47 +11,24 @@
  * ```
  */
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import type { Label } from './types.js';
+import type * as z from 'zod/mini';
+import type * as wire from '../../src/wire/events.js';
 
 export { WebhookVerificationError };
-
-export type TerminalStatus = 'approved' | 'under_review' | 'rejected' | 'failed';
+export type { TerminalStatus } from '../../src/wire/constants.js';
+import type { TerminalStatus } from '../../src/wire/constants.js';
 
 /** A post the image is in (what the backend-server needs to find its `Picture`). */
-export interface EventPost {
-  post_id: number;
-  picture_id: number;
-  trip_id: number | null;
-  location_id: number | null;
-}
-
+export type EventPost = z.output<typeof wire.EventPost>;
 /** Why a picture is under review or rejected. */
-export interface Moderation {
-  label: string;
-  confidence: number;
-  threshold: number;
-}
-
-export interface ImageEventData {
-  file_name: string;
-  user_id: string;
-  /** `image.analysed` only. */
-  status?: TerminalStatus;
-  /** `image.analysed` with a verdict (not `failed`): labels ≥ MIN_CONFIDENCE, highest first. */
-  labels?: Label[];
-  /** `under_review` / `rejected`, when the service records why. */
-  moderation?: Moderation;
-  /** `failed` only: a code and a sentence. */
-  failure_reason?: string;
-  posts: EventPost[];
-}
-
-export interface ImageEvent {
-  type: 'image.analysed' | 'image.deleted';
-  /** ISO 8601: when the record changed. */
-  timestamp: string;
-  data: ImageEventData;
-}
+export type Moderation = z.output<typeof wire.Moderation>;
+/**
+ * `status` on `image.analysed` only; `labels` with a verdict (not `failed`); `moderation` for
+ * `under_review` / `rejected` when recorded; `failure_reason` (a code and a sentence) for `failed` only.
+ */
+export type ImageEventData = z.output<typeof wire.ImageEventData>;
+/** The webhook body (and the EventBridge `detail`); `timestamp` is ISO 8601, when the record changed. */
+export type ImageEvent = z.output<typeof wire.ImageEvent>;
 
 export type ImageAnalysedEvent = ImageEvent & { type: 'image.analysed'; data: ImageEventData & { status: TerminalStatus } };
 export type ImageDeletedEvent = ImageEvent & { type: 'image.deleted' };

@@ -1,13 +1,9 @@
 import { DomainError } from './errors.js';
 
-/** User ids as the authorizer accepts them; never contain '-'-free guarantees, so parsing is right-anchored. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-export const IMAGE_HASH_PATTERN = /^[0-9a-f]{64}$/;
+import { CONTENT_TYPES, USER_ID_PATTERN, type ContentType, type Extension } from '../wire/constants.js';
 
-/** Content types Rekognition analyses, and the extension each is stored under. */
-export const CONTENT_TYPES = { 'image/jpeg': 'jpg', 'image/png': 'png' } as const;
-export type ContentType = keyof typeof CONTENT_TYPES;
-export type Extension = (typeof CONTENT_TYPES)[ContentType];
+export { CONTENT_TYPES, IMAGE_HASH_PATTERN, USER_ID_PATTERN, type ContentType, type Extension } from '../wire/constants.js';
+
 export const EXTENSIONS: readonly Extension[] = Object.values(CONTENT_TYPES);
 
 export const contentTypeOf = (ext: Extension): ContentType =>

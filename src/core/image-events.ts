@@ -1,47 +1,24 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
+import { TERMINAL_STATUSES, type TerminalStatus } from '../wire/constants.js';
+import * as events from '../wire/events.js';
 import type { ImageRecord, ImageStatus, Placement } from './image-record.js';
 
 /**
- * Completion events (SPEC §3.8): what the webhook body and the EventBridge
- * `detail` carry. One wire definition: the client library, the OpenAPI
- * `webhooks` section and the notifier all read these schemas.
+ * Completion events (docs/api.md): building what the webhook body and the
+ * EventBridge `detail` carry. Their shapes are defined once in src/wire/events.ts.
  */
-export const TERMINAL_STATUSES = ['approved', 'under_review', 'rejected', 'failed'] as const;
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+export { TERMINAL_STATUSES, type TerminalStatus } from '../wire/constants.js';
 export const isTerminal = (status: ImageStatus | undefined): status is TerminalStatus =>
   (TERMINAL_STATUSES as readonly string[]).includes(status ?? '');
 
-const LabelSchema = z.object({ name: z.string(), confidence: z.number(), parents: z.array(z.string()) });
-const PostSchema = z.object({
-  post_id: z.number(),
-  picture_id: z.number(),
-  trip_id: z.nullable(z.number()),
-  location_id: z.nullable(z.number()),
-});
-const ModerationSchema = z.object({ label: z.string(), confidence: z.number(), threshold: z.number() });
-
-export const ImageEventDataSchema = z.object({
-  file_name: z.string(),
-  user_id: z.string(),
-  status: z.optional(z.enum(TERMINAL_STATUSES)),
-  labels: z.optional(z.array(LabelSchema)),
-  moderation: z.optional(ModerationSchema),
-  failure_reason: z.optional(z.string()),
-  posts: z.array(PostSchema),
-});
-
-export const ImageEventSchema = z.object({
-  type: z.enum(['image.analysed', 'image.deleted']),
-  timestamp: z.string(),
-  data: ImageEventDataSchema,
-});
-
+export const ImageEventDataSchema = events.ImageEventData;
+export const ImageEventSchema = events.ImageEvent;
 export type ImageEventType = z.infer<typeof ImageEventSchema>['type'];
 export type ImageEventData = z.infer<typeof ImageEventDataSchema>;
 export type ImageEvent = z.infer<typeof ImageEventSchema>;
-export type EventPost = z.infer<typeof PostSchema>;
-export type Moderation = z.infer<typeof ModerationSchema>;
+export type EventPost = z.infer<typeof events.EventPost>;
+export type Moderation = z.infer<typeof events.Moderation>;
 
 /**
  * An event with the identity of the change it reports. The same change always

@@ -1,17 +1,13 @@
+import type * as z from 'zod/mini';
+import { VERDICTS, type AnalysisSource, type ImageStatus } from '../wire/constants.js';
+import type { Placement as PlacementSchema } from '../wire/common.js';
 import type { Label } from './labels.js';
 
-export type ImageStatus = 'waiting' | 'analysing' | 'approved' | 'under_review' | 'rejected' | 'failed';
-export const ANALYSED: readonly ImageStatus[] = ['approved', 'under_review', 'rejected'];
-export type AnalysisSource = 'detected' | 'reused';
+export type { AnalysisSource, ImageStatus } from '../wire/constants.js';
+export const ANALYSED: readonly ImageStatus[] = VERDICTS;
 
 /** One post an image was registered in (an image can be in several posts of one user). */
-export interface Placement {
-  post_id: number;
-  picture_id: number;
-  trip_id: number | null;
-  location_id: number | null;
-  content: string;
-}
+export type Placement = z.output<typeof PlacementSchema>;
 
 /** The record of one user's copy of one image: partition `image_key`, sort `user_id`. */
 export interface ImageRecord extends Partial<Placement> {

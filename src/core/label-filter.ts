@@ -1,19 +1,13 @@
+import type * as z from 'zod/mini';
+import { LABEL_FILTER_PATTERN, MAX_FILTER_LENGTH } from '../wire/constants.js';
+import type { LabelFilter as LabelFilterSchema } from '../wire/scan.js';
 import { DomainError } from './errors.js';
 import { confidenceOf, type Label } from './labels.js';
 
-export interface LabelFilter {
-  name: string;
-  operator: '>' | '<';
-  confidence_threshold: number;
-}
-
-// name: starts with a visible character, no operators; value: a plain decimal number.
-const FILTER = /^\s*([^<>=\s][^<>=]{0,99}?)\s*([<>])\s*(\d{1,3}(?:\.\d{1,6})?)\s*$/;
-/** Checked before the regex: a bounded input keeps matching time bounded. */
-const MAX_FILTER_LENGTH = 200;
+export type LabelFilter = z.output<typeof LabelFilterSchema>;
 
 export const parseLabelFilter = (raw: string): LabelFilter => {
-  const m = raw.length <= MAX_FILTER_LENGTH ? FILTER.exec(raw) : null;
+  const m = raw.length <= MAX_FILTER_LENGTH ? LABEL_FILTER_PATTERN.exec(raw) : null;
   if (!m) {
     throw new DomainError(
       'invalid_filter',

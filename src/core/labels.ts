@@ -1,9 +1,8 @@
+import type * as z from 'zod/mini';
+import type { Label as LabelSchema } from '../wire/common.js';
+
 /** A label as stored and returned: Rekognition's shape, flattened. */
-export interface Label {
-  name: string;
-  confidence: number;
-  parents: string[];
-}
+export type Label = z.output<typeof LabelSchema>;
 
 export const sameLabel = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 

@@ -1,4 +1,7 @@
+import type { Verdict } from '../wire/constants.js';
 import { confidenceOf, keepLabels, type Label } from './labels.js';
+
+export type { Verdict } from '../wire/constants.js';
 
 export interface ModerationPolicy {
   minConfidence: number;
@@ -6,8 +9,6 @@ export interface ModerationPolicy {
   rejectedThreshold: number;
   underReviewThreshold: number;
 }
-
-export type Verdict = 'approved' | 'under_review' | 'rejected';
 
 /**
  * The detector must report labels down to this confidence: the censored label

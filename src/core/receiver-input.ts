@@ -1,63 +1,10 @@
-import * as z from 'zod/mini';
-import { CONTENT_TYPES, USER_ID_PATTERN, type ContentType, type Extension } from './file-name.js';
+import type * as z from 'zod/mini';
+import { CONTENT_TYPES, type ContentType, type Extension } from '../wire/constants.js';
+import { ReceiverRequest } from '../wire/receiver.js';
 import { DomainError } from './errors.js';
 import type { Placement } from './image-record.js';
 
-// zod/mini: the same validation as zod's classic API in a fraction of the bundle —
-// every function's code is inlined in one CloudFormation template.
-
-export const MAX_BODY_BYTES = 64 * 1024;
-export const MAX_CONTENT_CHARS = 10_000;
-
-const positiveId = z.number({ error: 'must be a number' }).check(
-  z.int({ error: 'must be an integer' }),
-  z.positive({ error: 'must be positive' }),
-  z.maximum(Number.MAX_SAFE_INTEGER, { error: 'is too large' }),
-);
-const USER_ID_RULE = 'must be a non-negative integer or a string matching ^[A-Za-z0-9_-]{1,128}$';
-const optionalId = z.pipe(
-  z.optional(z.nullable(positiveId)),
-  z.transform((v) => v ?? null),
-);
-
-export const ReceiverInputSchema = z.strictObject(
-  {
-    image_hash: z.pipe(
-      z.string({ error: 'must be a string' }).check(
-        z.regex(/^[0-9a-fA-F]{64}$/, { error: 'must be the SHA-256 of the file: 64 hexadecimal characters' }),
-      ),
-      z.transform((h) => h.toLowerCase()),
-    ),
-    content_type: z.string({ error: 'must be a string' }).check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(255, { error: 'is too long' })),
-    post_id: positiveId,
-    user_id: z.union(
-      [
-        z.pipe(
-          z.number().check(z.int(), z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
-          z.transform(String),
-        ),
-        z.string().check(z.regex(USER_ID_PATTERN, { error: USER_ID_RULE })),
-      ],
-      { error: USER_ID_RULE },
-    ),
-    picture_id: positiveId,
-    post: z._default(
-      z.strictObject(
-        {
-          trip_id: optionalId,
-          location_id: optionalId,
-          content: z._default(
-            z.string({ error: 'must be a string' }).check(z.maxLength(MAX_CONTENT_CHARS, { error: `must be at most ${MAX_CONTENT_CHARS} characters` })),
-            '',
-          ),
-        },
-        { error: 'must be an object with only trip_id, location_id and content' },
-      ),
-      { trip_id: null, location_id: null, content: '' },
-    ),
-  },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : 'must be an object') },
-);
+export { MAX_BODY_BYTES, MAX_CONTENT_CHARS } from '../wire/constants.js';
 
 export interface Registration extends Placement {
   imageHash: string;
@@ -87,7 +34,7 @@ export const parseReceiverInput = (body: unknown): Registration => {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new DomainError('validation_error', 'Body must be a JSON object.');
   }
-  const result = ReceiverInputSchema.safeParse(body);
+  const result = ReceiverRequest.safeParse(body);
   if (!result.success) throw new DomainError('validation_error', `Invalid body: ${describeIssues(body, result.error)}.`);
   const input = result.data;
   const contentType = input.content_type.split(';')[0]!.trim().toLowerCase();

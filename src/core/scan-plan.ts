@@ -2,10 +2,12 @@ import { DomainError } from './errors.js';
 import { matchesAll, parseLabelFilter, type LabelFilter } from './label-filter.js';
 import { isAnalysed, isExpired, type ImageRecord } from './image-record.js';
 
-export const GROUPINGS = ['post_id', 'trip_id', 'location_id'] as const;
-export type Grouping = (typeof GROUPINGS)[number];
-const KNOWN = new Set<string>([...GROUPINGS, 'label']);
-export const MAX_FILTERS = 10;
+import type * as z from 'zod/mini';
+import { GROUPINGS, MAX_FILTERS, type Grouping } from '../wire/constants.js';
+import { ScanParameters, type ScanResult } from '../wire/scan.js';
+
+export { GROUPINGS, MAX_FILTERS, type Grouping } from '../wire/constants.js';
+const KNOWN = new Set<string>(Object.keys(ScanParameters));
 
 export type ScanPlan =
   | { grouping: 'user_id'; groupingId: string; filters: LabelFilter[] }
@@ -30,7 +32,7 @@ export const planScan = (userId: string, query: Record<string, string[] | undefi
   if (unknown.length) {
     throw new DomainError(
       'unknown_parameter',
-      `Unknown query parameter(s): ${unknown.map((k) => k.slice(0, 40)).join(', ')}; accepted: post_id, trip_id, location_id, label.`,
+      `Unknown query parameter(s): ${unknown.map((k) => k.slice(0, 40)).join(', ')}; accepted: ${[...KNOWN].join(', ')}.`,
     );
   }
   const groupings = present.filter(([k]) => (GROUPINGS as readonly string[]).includes(k));
@@ -60,10 +62,9 @@ export const selectImages = (records: readonly ScanCandidate[], filters: readonl
   return out;
 };
 
-export const scanResponse = (plan: ScanPlan, images: string[]) => ({
-  grouping: plan.grouping,
-  grouping_id: plan.groupingId,
-  filters: plan.filters,
-  total_count: images.length,
-  images,
-});
+export const scanResponse = (plan: ScanPlan, images: string[]): z.output<typeof ScanResult> => {
+  const rest = { filters: plan.filters, total_count: images.length, images };
+  return plan.grouping === 'user_id'
+    ? { grouping: plan.grouping, grouping_id: plan.groupingId, ...rest }
+    : { grouping: plan.grouping, grouping_id: plan.groupingId, ...rest };
+};

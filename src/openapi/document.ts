@@ -1,32 +1,18 @@
 /**
- * The OpenAPI 3.1 description of the whole HTTP API (SPEC §3), written once as
- * a `const` so that:
+ * The OpenAPI 3.1 description of the whole HTTP API (docs/api.md): routes,
+ * parameters, statuses and headers are written here; every body schema derives
+ * from the wire schemas (src/wire, see ./schemas.ts). So that:
  *  - `openapi/openapi.json` is generated from it (`npm run openapi`; a test
  *    checks the committed file equals a fresh generation),
- *  - the local stack serves it at `GET /openapi.json`,
- *  - the client's types are checked against it at compile time
- *    (`FromSchema`, see ./from-schema.ts), and
+ *  - the local stack serves it at `GET /openapi.json`, and
  *  - a test validates real responses of the local stack against it (ajv).
  */
+import { errorBodyOf, MAX_FILTERS, ScanParameters } from '../wire/index.js';
+import type { ErrorCode } from '../wire/constants.js';
+import { componentSchemas, jsonSchemaOf } from './schemas.js';
 
-const FILE_NAME_PATTERN = '^[A-Za-z0-9_-]{1,128}-[0-9a-f]{64}\\.(jpg|png)$';
-const LABEL_FILTER_PATTERN = '^\\s*[^<>=\\s][^<>=]{0,99}?\\s*[<>]\\s*\\d{1,3}(\\.\\d{1,6})?\\s*$';
-const MAX_ID = 9007199254740991;
-
-/** `{"error","message"}` restricted to the codes a given answer can carry. */
-const errorBody = <const C extends readonly string[]>(codes: C) =>
-  ({
-    type: 'object',
-    required: ['error', 'message'],
-    additionalProperties: false,
-    properties: {
-      error: { type: 'string', enum: codes },
-      message: { type: 'string', minLength: 1 },
-    },
-  }) as const;
-
-const errorResponse = <const C extends readonly string[]>(description: string, codes: C) =>
-  ({ description, content: { 'application/json': { schema: errorBody(codes) } } }) as const;
+const errorResponse = <const C extends readonly [ErrorCode, ...ErrorCode[]]>(description: string, codes: C) =>
+  ({ description, content: { 'application/json': { schema: jsonSchemaOf(errorBodyOf(codes)) } } }) as const;
 
 const json = <const S>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } }) as const;
 const ref = <const N extends string>(name: N) => ({ $ref: `#/components/schemas/${name}` }) as const;
@@ -297,19 +283,19 @@ export const openApiDocument = {
         in: 'path',
         required: true,
         description: '`<user_id>-<sha256 hex>.<jpg|png>`, as `POST /receiver` returned it. Anything else → 400.',
-        schema: { type: 'string', pattern: FILE_NAME_PATTERN },
+        schema: ref('FileName'),
       },
-      PostId: { name: 'post_id', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_ID } },
-      TripId: { name: 'trip_id', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_ID } },
-      LocationId: { name: 'location_id', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_ID } },
+      PostId: { name: 'post_id', in: 'query', required: false, schema: jsonSchemaOf(ScanParameters.post_id) },
+      TripId: { name: 'trip_id', in: 'query', required: false, schema: jsonSchemaOf(ScanParameters.trip_id) },
+      LocationId: { name: 'location_id', in: 'query', required: false, schema: jsonSchemaOf(ScanParameters.location_id) },
       Label: {
         name: 'label',
         in: 'query',
         required: false,
-        description: '`<name><op><value>`, op `>` or `<`, value 0–100; repeatable (at most 10), AND-ed.',
+        description: `\`<name><op><value>\`, op \`>\` or \`<\`, value 0–100; repeatable (at most ${MAX_FILTERS}), AND-ed.`,
         style: 'form',
         explode: true,
-        schema: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 200, pattern: LABEL_FILTER_PATTERN } },
+        schema: jsonSchemaOf(ScanParameters.label),
         examples: { beach: { value: ['beach>80'] }, beachNoOcean: { value: ['beach>80', 'ocean<90'] } },
       },
     },
@@ -332,324 +318,11 @@ export const openApiDocument = {
       BadGateway: errorResponse('The function failed or answered malformed.', ['internal_error']),
       GatewayTimeout: errorResponse('The function did not answer in time.', ['timeout']),
     },
-    schemas: {
-      Error: {
-        type: 'object',
-        description: 'Every error body.',
-        required: ['error', 'message'],
-        additionalProperties: false,
-        properties: {
-          error: {
-            type: 'string',
-            description: 'A stable, machine-readable code.',
-            examples: ['validation_error', 'unauthorized', 'not_found'],
-          },
-          message: { type: 'string', description: 'A human sentence.', minLength: 1 },
-        },
-      },
-      ErrorCode: {
-        type: 'string',
-        description: 'Every code an error body may carry.',
-        enum: [
-          'bad_request',
-          'validation_error',
-          'invalid_json',
-          'invalid_file_name',
-          'invalid_filter',
-          'unknown_parameter',
-          'unauthorized',
-          'forbidden',
-          'not_found',
-          'payload_too_large',
-          'unsupported_media_type',
-          'internal_error',
-          'authorizer_error',
-          'timeout',
-          'too_many_requests',
-        ],
-      },
-      FileName: {
-        type: 'string',
-        description: '`<user_id>-<sha256 hex>.<jpg|png>`: the S3 object key and the API name of an image.',
-        pattern: FILE_NAME_PATTERN,
-        examples: ['456-9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.jpg'],
-      },
-      ReceiverRequest: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['image_hash', 'content_type', 'post_id', 'user_id', 'picture_id'],
-        properties: {
-          image_hash: {
-            type: 'string',
-            description: 'SHA-256 of the file, 64 hex characters (upper case accepted, stored lower case).',
-            pattern: '^[0-9a-fA-F]{64}$',
-          },
-          content_type: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 255,
-            description: '`image/jpeg` (stored as `.jpg`) or `image/png` (`.png`); anything else → 415.',
-            examples: ['image/jpeg', 'image/png'],
-          },
-          post_id: { type: 'integer', minimum: 1, maximum: MAX_ID },
-          user_id: {
-            description: "The token's user: must equal it, else 403.",
-            oneOf: [
-              { type: 'integer', minimum: 0, maximum: MAX_ID },
-              { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
-            ],
-          },
-          picture_id: { type: 'integer', minimum: 1, maximum: MAX_ID },
-          post: {
-            type: 'object',
-            additionalProperties: false,
-            description: 'The post the picture belongs to.',
-            properties: {
-              trip_id: { type: ['integer', 'null'], minimum: 1, maximum: MAX_ID },
-              location_id: { type: ['integer', 'null'], minimum: 1, maximum: MAX_ID },
-              content: { type: 'string', maxLength: 10000 },
-            },
-          },
-        },
-        examples: [
-          {
-            image_hash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-            content_type: 'image/jpeg',
-            post_id: 123,
-            user_id: 456,
-            picture_id: 789,
-            post: { trip_id: 3, location_id: 5, content: 'Día increíble en el desierto' },
-          },
-        ],
-      },
-      ReceiverResponse: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['file_name', 'upload_url', 'expires_in', 'upload_headers'],
-        properties: {
-          file_name: ref('FileName'),
-          upload_url: { type: 'string', format: 'uri', description: 'Presigned S3 PUT URL.' },
-          expires_in: { type: 'integer', minimum: 1, description: 'Seconds the URL stays valid (`SIGNED_URL_WRITE_EXPIRATION`).' },
-          upload_headers: ref('UploadHeaders'),
-        },
-      },
-      UploadHeaders: {
-        type: 'object',
-        description: 'Exactly the headers the PUT must carry (the signature binds them); send them verbatim.',
-        required: ['Content-Type', 'x-amz-checksum-sha256'],
-        properties: {
-          'Content-Type': { type: 'string', enum: ['image/jpeg', 'image/png'] },
-          'x-amz-checksum-sha256': {
-            type: 'string',
-            description: 'Base64 of the 32-byte SHA-256: S3 answers `BadDigest` when the body has another hash.',
-            pattern: '^[A-Za-z0-9+/]{43}=$',
-          },
-        },
-        additionalProperties: { type: 'string' },
-      },
-      ObtainUrl: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['url', 'expires_in'],
-        properties: {
-          url: { type: 'string', format: 'uri', description: 'Presigned GET URL of the original.' },
-          expires_in: { type: 'integer', minimum: 1, description: 'Seconds (`SIGNED_URL_READ_EXPIRATION`).' },
-        },
-      },
-      LabelFilter: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'operator', 'confidence_threshold'],
-        properties: {
-          name: { type: 'string', minLength: 1, description: 'Lower-cased label name.' },
-          operator: { type: 'string', enum: ['>', '<'] },
-          confidence_threshold: { type: 'number', minimum: 0, maximum: 100 },
-        },
-      },
-      ScanResult: {
-        description: '`total_count` equals the length of `images`.',
-        oneOf: [
-          {
-            type: 'object',
-            additionalProperties: false,
-            required: ['grouping', 'grouping_id', 'filters', 'total_count', 'images'],
-            properties: {
-              grouping: { type: 'string', const: 'user_id', description: 'No grouping: all the user’s images.' },
-              grouping_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$', description: 'The token user.' },
-              filters: { type: 'array', items: ref('LabelFilter') },
-              total_count: { type: 'integer', minimum: 0 },
-              images: { type: 'array', items: ref('FileName') },
-            },
-          },
-          {
-            type: 'object',
-            additionalProperties: false,
-            required: ['grouping', 'grouping_id', 'filters', 'total_count', 'images'],
-            properties: {
-              grouping: { type: 'string', enum: ['post_id', 'trip_id', 'location_id'] },
-              grouping_id: { type: 'integer', minimum: 1, maximum: MAX_ID },
-              filters: { type: 'array', items: ref('LabelFilter') },
-              total_count: { type: 'integer', minimum: 0 },
-              images: { type: 'array', items: ref('FileName') },
-            },
-          },
-        ],
-      },
-      Label: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'confidence', 'parents'],
-        properties: {
-          name: { type: 'string', minLength: 1 },
-          confidence: { type: 'number', minimum: 0, maximum: 100 },
-          parents: { type: 'array', items: { type: 'string' } },
-        },
-      },
-      Placement: {
-        type: 'object',
-        additionalProperties: false,
-        description: 'One post the image was registered in.',
-        required: ['post_id', 'picture_id', 'trip_id', 'location_id', 'content'],
-        properties: {
-          post_id: { type: 'integer', minimum: 1 },
-          picture_id: { type: 'integer', minimum: 1 },
-          trip_id: { type: ['integer', 'null'], minimum: 1 },
-          location_id: { type: ['integer', 'null'], minimum: 1 },
-          content: { type: 'string' },
-        },
-      },
-      ImageStatus: {
-        type: 'string',
-        enum: ['waiting', 'analysing', 'approved', 'under_review', 'rejected', 'failed'],
-        description: '`waiting` for the upload; `analysing`; then a verdict, or `failed` (see `failure_reason`).',
-      },
-      ImageRecord: {
-        type: 'object',
-        additionalProperties: false,
-        required: [
-          'file_name',
-          'image_hash',
-          'content_type',
-          'status',
-          'rekognition_results',
-          'analysis_source',
-          'failure_reason',
-          'post_id',
-          'picture_id',
-          'trip_id',
-          'location_id',
-          'content',
-          'posts',
-          'object_size',
-          'created_at',
-          'updated_at',
-          'uploaded_at',
-          'analysed_at',
-          'expires_at',
-        ],
-        properties: {
-          file_name: ref('FileName'),
-          image_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-          content_type: { type: 'string' },
-          status: ref('ImageStatus'),
-          rekognition_results: {
-            type: 'array',
-            items: ref('Label'),
-            description: 'Labels at or above `MIN_CONFIDENCE`, highest first.',
-          },
-          analysis_source: {
-            type: ['string', 'null'],
-            enum: ['detected', 'reused', null],
-            description: '`detected`: this upload ran the detector; `reused`: copied from an earlier analysis of the same image.',
-          },
-          failure_reason: { type: ['string', 'null'] },
-          post_id: { type: ['integer', 'null'], description: 'The latest registration’s post (see `posts` for all).' },
-          picture_id: { type: ['integer', 'null'] },
-          trip_id: { type: ['integer', 'null'] },
-          location_id: { type: ['integer', 'null'] },
-          content: { type: ['string', 'null'] },
-          posts: { type: 'array', items: ref('Placement') },
-          object_size: { type: ['integer', 'null'], minimum: 0, description: 'Bytes, once uploaded.' },
-          created_at: { type: 'string', format: 'date-time' },
-          updated_at: { type: 'string', format: 'date-time' },
-          uploaded_at: { type: ['string', 'null'], format: 'date-time' },
-          analysed_at: { type: ['string', 'null'], format: 'date-time' },
-          expires_at: {
-            type: ['string', 'null'],
-            format: 'date-time',
-            description: 'While `waiting`: when the registration expires.',
-          },
-        },
-      },
-      ImageEvent: {
-        type: 'object',
-        additionalProperties: false,
-        description: 'A completion event: the webhook body and the EventBridge `detail`.',
-        required: ['type', 'timestamp', 'data'],
-        properties: {
-          type: { type: 'string', enum: ['image.analysed', 'image.deleted'] },
-          timestamp: { type: 'string', format: 'date-time', description: 'When the record changed.' },
-          data: ref('ImageEventData'),
-        },
-      },
-      ImageEventData: {
-        type: 'object',
-        additionalProperties: false,
-        description: 'Fields that do not apply are absent: `status` and `labels` on `image.analysed`, `moderation` for `under_review`/`rejected` when known, `failure_reason` for `failed` (no `labels` then).',
-        required: ['file_name', 'user_id', 'posts'],
-        properties: {
-          file_name: ref('FileName'),
-          user_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
-          status: { type: 'string', enum: ['approved', 'under_review', 'rejected', 'failed'] },
-          labels: { type: 'array', items: ref('Label') },
-          moderation: ref('Moderation'),
-          failure_reason: { type: 'string' },
-          posts: { type: 'array', items: ref('EventPost') },
-        },
-      },
-      EventPost: {
-        type: 'object',
-        additionalProperties: false,
-        description: 'A post the image is in (the registration’s ids, without the post text).',
-        required: ['post_id', 'picture_id', 'trip_id', 'location_id'],
-        properties: {
-          post_id: { type: 'integer', minimum: 1 },
-          picture_id: { type: 'integer', minimum: 1 },
-          trip_id: { type: ['integer', 'null'], minimum: 1 },
-          location_id: { type: ['integer', 'null'], minimum: 1 },
-        },
-      },
-      Moderation: {
-        type: 'object',
-        additionalProperties: false,
-        description: 'Why an image is under review or rejected: the censored label, its confidence and the threshold it reached.',
-        required: ['label', 'confidence', 'threshold'],
-        properties: {
-          label: { type: 'string' },
-          confidence: { type: 'number', minimum: 0, maximum: 100 },
-          threshold: { type: 'number', minimum: 0, maximum: 100 },
-        },
-      },
-      Health: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['status'],
-        properties: {
-          status: { type: 'string', enum: ['ok', 'degraded'] },
-          label_detector: {
-            type: 'string',
-            enum: ['warming', 'ready', 'failed'],
-            description: 'Local stack with the embedded model only: its state (images wait while it warms up).',
-          },
-          reason: { type: 'string', description: 'Why the stack is degraded.' },
-        },
-      },
-    },
+    schemas: componentSchemas(),
   },
 } as const;
 
 export type OpenApiDocument = typeof openApiDocument;
-export type ComponentSchemas = OpenApiDocument['components']['schemas'];
 
 /** The document as served and committed: stable key order, two-space JSON, trailing newline. */
 export const renderOpenApiJson = (): string => `${JSON.stringify(openApiDocument, null, 2)}\n`;

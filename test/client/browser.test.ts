@@ -19,6 +19,9 @@ describe('the browser entry', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((i) => i.endsWith('client/src/browser.ts'))).toBe(true);
     expect(inputs.filter((i) => /^node:|(^|\/)node_modules\/(@types\/node|undici)\//.test(i))).toEqual([]);
+    // The wire types are type-only views of src/wire's zod schemas: no schema code reaches the browser.
+    expect(inputs.filter((i) => /node_modules\/zod\//.test(i))).toEqual([]);
+    expect(inputs.some((i) => i.endsWith('src/wire/constants.ts'))).toBe(true);
     const code = result.outputFiles[0]!.text;
     expect(code).not.toMatch(/\bfrom\s*["']node:|require\(["'](node:)?(fs|crypto|path|stream|http|https)["']\)/);
   });

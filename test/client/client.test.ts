@@ -169,7 +169,7 @@ describe('the client library against the local stack', () => {
 
   it('waitForAnalysis gives up at its deadline with the last status', async () => {
     const c = client();
-    const reg = await c.register({ image_hash: sha256(solidPng([9, 9, 9])), content_type: 'image/png', post_id: 7, user_id: 456, picture_id: 1 });
+    const reg = await c.register({ image_hash: sha256(solidPng([9, 9, 9])), content_type: 'image/png', post_id: 7, user_id: 456, picture_id: 1, post: {} });
     const started = Date.now();
     const e = await c.waitForAnalysis(reg.file_name, { timeoutMs: 400, intervalMs: 50 }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AnalysisTimeoutError);

@@ -108,9 +108,13 @@ describe('parseReceiverInput', () => {
     invalid({ ...valid(), post: { ...valid().post, content: 5 } });
   });
 
-  it('defaults a missing post to nulls and empty content', () => {
+  it('requires post (the complete post information; a missing post is a 400)', () => {
     const { post: _post, ...body } = valid();
-    expect(parseReceiverInput(body)).toMatchObject({ trip_id: null, location_id: null, content: '' });
+    expect(invalid(body).message).toContain('post: is required');
+  });
+
+  it('defaults a post without fields to nulls and empty content', () => {
+    expect(parseReceiverInput({ ...valid(), post: {} })).toMatchObject({ trip_id: null, location_id: null, content: '' });
   });
 
   it('accepts null or missing trip_id / location_id as null', () => {
@@ -145,7 +149,7 @@ describe('parseReceiverInput', () => {
     invalid({ ...valid(), post: { ...valid().post, [field]: value } });
   });
 
-  it.each(['image_hash', 'content_type', 'post_id', 'user_id', 'picture_id'])('requires %s', (field) => {
+  it.each(['image_hash', 'content_type', 'post_id', 'user_id', 'picture_id', 'post'])('requires %s', (field) => {
     const body: Record<string, unknown> = valid();
     delete body[field];
     const err = invalid(body);
@@ -179,7 +183,7 @@ describe('parseReceiverInput', () => {
 
 describe('content types are looked up as own keys only', () => {
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('415 for %s', (ct) => {
-    const body = { image_hash: 'ab'.repeat(32), content_type: ct, post_id: 1, user_id: 1, picture_id: 1 };
+    const body = { image_hash: 'ab'.repeat(32), content_type: ct, post_id: 1, user_id: 1, picture_id: 1, post: {} };
     expectDomainError(() => parseReceiverInput(body), 'unsupported_media_type');
   });
 });

@@ -159,6 +159,7 @@ describe('POST /receiver', () => {
     ['a number', 42],
     ['null', null],
     ['a missing post_id', { ...body(), post_id: undefined }],
+    ['a missing post', { ...body(), post: undefined }],
     ['a zero post_id', body({ post_id: 0 })],
     ['a fractional picture_id', body({ picture_id: 1.5 })],
     ['a string post_id', body({ post_id: '123' })],

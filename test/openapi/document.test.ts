@@ -16,7 +16,7 @@ const walk = (node: unknown, visit: (n: Json, path: string) => void, path = '#')
 /** JSON Schema 2020-12 keywords we use (a typo like `minimun` would be silently ignored by validators). */
 const SCHEMA_KEYWORDS = new Set([
   'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'oneOf', 'anyOf', 'allOf',
-  'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'maxItems', 'format', 'description', 'examples', '$ref',
+  'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'maxItems', 'format', 'description', 'examples', '$ref', 'default',
 ]);
 
 describe('openapi/openapi.json', () => {

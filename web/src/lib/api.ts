@@ -3,6 +3,8 @@ export {
   AnalysisTimeoutError,
   createClient,
   FINAL_STATUSES,
+  MAX_CONTENT_CHARS,
+  USER_ID_PATTERN,
   ForbiddenError,
   NetworkError,
   NotFoundError,

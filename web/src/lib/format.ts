@@ -1,5 +1,5 @@
 import prettyBytes from 'pretty-bytes';
-import type { ImageStatus } from './api.js';
+import { FINAL_STATUSES, type ImageStatus } from './api.js';
 
 export const formatBytes = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : prettyBytes(n));
 
@@ -22,8 +22,7 @@ export const STATUS_TEXT: Record<ImageStatus, { label: string; help: string }> =
   failed: { label: 'Failed', help: 'The picture could not be analysed.' },
 };
 
-export const isFinal = (s: ImageStatus | undefined): boolean =>
-  s === 'approved' || s === 'under_review' || s === 'rejected' || s === 'failed';
+export const isFinal = (s: ImageStatus | undefined): boolean => s !== undefined && FINAL_STATUSES.includes(s);
 
 /** `456-<64 hex>.png` → `456-1a2b3c…9f.png`, for narrow places (the full name stays in `title`). */
 export const shortFileName = (name: string): string => name.replace(/^([^-]+-)([0-9a-f]{6})[0-9a-f]{52}([0-9a-f]{6})/, '$1$2…$3');
