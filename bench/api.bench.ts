@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Fixture } from '../src/adapters/fixture-label-detector.js';
-import { DynamoRecordStore } from '../src/adapters/dynamodb-record-store.js';
+import { DynamoRecordStore } from '../src/adapters/dynamodb/record-store.js';
 import { formatFileName, formatImageKey } from '../src/core/file-name.js';
 import { groupKey, placementSortKey } from '../src/core/keys.js';
 import { planScan } from '../src/core/scan-plan.js';

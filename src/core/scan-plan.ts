@@ -4,10 +4,11 @@ import { isAnalysed, isExpired, type ImageRecord } from './image-record.js';
 
 import type * as z from 'zod/mini';
 import { GROUPINGS, MAX_FILTERS, type Grouping } from '../wire/constants.js';
-import { ScanParameters, type ScanResult } from '../wire/scan.js';
+import type { ScanResult } from '../wire/scan.js';
 
 export { GROUPINGS, MAX_FILTERS, type Grouping } from '../wire/constants.js';
-const KNOWN = new Set<string>(Object.keys(ScanParameters));
+/** The parameters of src/wire/scan.ts's ScanParameters (kept as plain values: no schema code in this bundle). */
+const KNOWN = new Set<string>([...GROUPINGS, 'label']);
 
 export type ScanPlan =
   | { grouping: 'user_id'; groupingId: string; filters: LabelFilter[] }

@@ -1,11 +1,14 @@
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import { apiWideResource, bearerToken } from '../core/claims.js';
 import { secretsManagerClient } from '../adapters/aws-clients/secrets-manager.js';
 import { JoseTokenVerifier } from '../adapters/jose-token-verifier.js';
 import { SecretsManagerSecretReader } from '../adapters/secrets-manager-secret-reader.js';
 import { AuthorizerConfig, readConfig, type Env } from '../config.js';
 import { InvalidTokenError, type TokenVerifier } from '../ports/token-verifier.js';
-import { logger } from './http.js';
+import { lazy } from './lazy.js';
+import { functionLogger } from './observability.js';
+
+const logger = functionLogger('authorizer');
 
 /** API Gateway turns exactly this error message into a 401 for the caller. */
 const UNAUTHORIZED = 'Unauthorized';
@@ -48,21 +51,21 @@ const jwtSecret = (c: ReturnType<typeof readAuthorizerConfig>, env: Env): string
 const readAuthorizerConfig = (env: Env) => readConfig(AuthorizerConfig, env);
 
 export const createAuthorizer = (env: Env) => {
-  let verify: ReturnType<typeof authorize> | undefined;
-  return (event: APIGatewayTokenAuthorizerEvent) => {
-    if (!verify) {
-      const c = readAuthorizerConfig(env);
-      verify = authorize(
-        new JoseTokenVerifier({
-          secret: jwtSecret(c, env),
-          algorithms: c.JWT_ALGORITHMS,
-          userClaims: c.JWT_USER_CLAIMS,
-          requireExp: c.JWT_REQUIRE_EXP,
-          clockToleranceSeconds: 30,
-        }),
-      );
-    }
-    return verify(event);
+  const verify = lazy(() => {
+    const c = readAuthorizerConfig(env);
+    return authorize(
+      new JoseTokenVerifier({
+        secret: jwtSecret(c, env),
+        algorithms: c.JWT_ALGORITHMS,
+        userClaims: c.JWT_USER_CLAIMS,
+        requireExp: c.JWT_REQUIRE_EXP,
+        clockToleranceSeconds: 30,
+      }),
+    );
+  });
+  return (event: APIGatewayTokenAuthorizerEvent, context?: Context) => {
+    if (context) logger.addContext(context);
+    return verify()(event);
   };
 };
 

@@ -1,8 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { DomainError, errorBody, isDomainError } from '../core/errors.js';
 import { readConfig, type Env } from '../config.js';
+import { lazy } from './lazy.js';
+import { functionLogger } from './observability.js';
 
 export interface HttpResponse {
   status: number;
@@ -23,8 +24,6 @@ export interface HttpRequest {
 }
 
 export type Route = (req: HttpRequest) => Promise<HttpResponse>;
-
-export const logger = new Logger({ serviceName: 'travellog-images' });
 
 const toRequest = (event: APIGatewayProxyEvent): HttpRequest => {
   const headers = new Map(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -93,19 +92,20 @@ export const httpFunction = <S extends z.ZodMiniType<{ ALLOWED_ORIGINS: string[]
   schema: S,
   build: (config: z.infer<S>) => Route,
 ) => {
-  let wired: { config: z.infer<S>; route: Route } | undefined;
+  const logger = functionLogger(name);
+  const wired = lazy(() => {
+    const config = readConfig(schema, env);
+    return { config, route: build(config) };
+  });
   return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
     if (context) logger.addContext(context);
     const origin = event.headers?.origin ?? event.headers?.Origin;
     let allowed: string[] = [];
     try {
-      if (!wired) {
-        const config = readConfig(schema, env);
-        wired = { config, route: build(config) };
-      }
-      allowed = wired.config.ALLOWED_ORIGINS;
+      const { config, route } = wired();
+      allowed = config.ALLOWED_ORIGINS;
       if (event.httpMethod === 'OPTIONS') return preflight(origin, allowed);
-      return render(await wired.route(toRequest(event)), corsHeaders(origin, allowed));
+      return render(await route(toRequest(event)), corsHeaders(origin, allowed));
     } catch (e) {
       if (isDomainError(e)) return render({ status: e.status, body: errorBody(e) }, corsHeaders(origin, allowed));
       logger.error(`${name} failed`, e as Error);

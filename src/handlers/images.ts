@@ -2,7 +2,7 @@ import { DomainError } from '../core/errors.js';
 import { ownedFileName } from '../core/ownership.js';
 import { documentClient } from '../adapters/aws-clients/dynamodb.js';
 import { s3Client } from '../adapters/aws-clients/s3.js';
-import { DynamoRecordStore } from '../adapters/dynamodb-record-store.js';
+import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { ImagesConfig, type Env } from '../config.js';
 import type { ObjectStore } from '../ports/object-store.js';

@@ -1,5 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
@@ -10,7 +10,10 @@ import { sqsClient } from '../adapters/sqs-webhook-outbox.js';
 import { WebhookSender, type WebhookMessage } from '../adapters/webhook-sender.js';
 import { readConfig, type Env } from '../config.js';
 import { NotifierConfig, WebhookSecret } from '../events-config.js';
-import { logger } from './http.js';
+import { lazy } from './lazy.js';
+import { functionLogger, functionMetrics } from './observability.js';
+
+const logger = functionLogger('notifier');
 
 /** The outbox message (see SqsWebhookOutbox). */
 const WebhookMessageSchema = z.object({ id: z.string().check(z.minLength(1)), body: z.string() });
@@ -70,8 +73,8 @@ export interface NotifierOverrides {
 }
 
 export const createNotifier = (env: Env, o: NotifierOverrides = {}) => {
-  const metrics = new Metrics({ namespace: 'TravelLog', serviceName: 'travellog-images' });
-  const wire = () => {
+  const metrics = functionMetrics();
+  const handlerFor = lazy(() => {
     const c = readConfig(NotifierConfig, env);
     // Cached for a few minutes by the reader: a rotated secret takes effect within that. Never logged.
     let reader: SecretsManagerSecretReader | undefined;
@@ -94,13 +97,11 @@ export const createNotifier = (env: Env, o: NotifierOverrides = {}) => {
       const s = await sender();
       return createNotifierRecordHandler({ send: (m) => s.send(m), delayRetry, metrics });
     };
-  };
-  let handlerFor: ReturnType<typeof wire> | undefined;
+  });
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
-    handlerFor ??= wire();
     // A secret that cannot be read fails the whole batch: every message comes back later, none is lost.
-    const handle = await handlerFor();
+    const handle = await handlerFor()();
     try {
       // Deliveries of one batch run in parallel; only the failed ones return to the queue.
       return await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });

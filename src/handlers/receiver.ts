@@ -3,7 +3,7 @@ import { formatFileName } from '../core/file-name.js';
 import { MAX_BODY_BYTES, parseReceiverInput } from '../core/receiver-input.js';
 import { documentClient } from '../adapters/aws-clients/dynamodb.js';
 import { s3Client } from '../adapters/aws-clients/s3.js';
-import { DynamoRecordStore } from '../adapters/dynamodb-record-store.js';
+import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { ReceiverConfig, type Env } from '../config.js';
 import type { ObjectStore } from '../ports/object-store.js';

@@ -1,6 +1,6 @@
 import { planScan, scanResponse, selectImages } from '../core/scan-plan.js';
 import { documentClient } from '../adapters/aws-clients/dynamodb.js';
-import { DynamoRecordStore } from '../adapters/dynamodb-record-store.js';
+import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
 import { ScanConfig, type Env } from '../config.js';
 import type { RecordStore } from '../ports/record-store.js';
 import { httpFunction, json, type Route } from './http.js';

@@ -5,6 +5,7 @@ import { apiTemplate } from './template-api.js';
 import { WEBHOOK_CONDITIONS, WEBHOOK_ENV_SOURCES, WEBHOOK_OUTPUTS, WEBHOOK_PARAMETERS, WEBHOOK_RULES, webhookResources, webhookScopeArn } from './template-webhooks.js';
 
 export { functionId };
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../handlers/observability.js';
 
 /**
  * The whole backend as one CloudFormation template, built from the same
@@ -185,7 +186,7 @@ const functionResources = (f: FunctionSpec, code: string): Obj => {
         LoggingConfig: { LogGroup: ref(`${id}LogGroup`), LogFormat: 'JSON' },
         ...(f.name === 'analyzer' ? { ReservedConcurrentExecutions: ifCond('HasAnalyzerReservedConcurrency', ref('AnalyzerReservedConcurrency'), noValue) } : {}),
         Environment: {
-          Variables: { ...env, POWERTOOLS_SERVICE_NAME: 'travellog-images', POWERTOOLS_METRICS_NAMESPACE: 'TravelLog' },
+          Variables: { ...env, POWERTOOLS_SERVICE_NAME: SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
         },
         Code: { ZipFile: code },
       },

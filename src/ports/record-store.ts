@@ -43,9 +43,13 @@ export interface RecordStore {
   claimAnalysis(imageKey: string, claimant: string, nowMs: number, leaseSeconds: number): Promise<boolean>;
   completeAnalysis(imageKey: string, claimant: string, labels: Label[], nowMs: number): Promise<void>;
   abandonAnalysis(imageKey: string, claimant: string, reason: string, nowMs: number): Promise<void>;
-  /** Stores a verdict on the user's record; a record deleted meanwhile is not resurrected. */
-  applyAnalysis(imageKey: string, userId: string, result: AnalysisResult, nowMs: number): Promise<void>;
-  markFailed(imageKey: string, userId: string, reason: string, nowMs: number): Promise<void>;
+  /**
+   * Stores a verdict on the user's record; a record deleted meanwhile is not resurrected.
+   * `changed`: the record moved to this status (false if it already had it, or is gone).
+   */
+  applyAnalysis(imageKey: string, userId: string, result: AnalysisResult, nowMs: number): Promise<{ changed: boolean }>;
+  /** Marks an analysing record `failed` with the reason; `changed` as for applyAnalysis. */
+  markFailed(imageKey: string, userId: string, reason: string, nowMs: number): Promise<{ changed: boolean }>;
   /** The group's records, read through a GSI Query (never a Scan). */
   queryGroup(userId: string, plan: ScanPlan): Promise<ScanCandidate[]>;
   /** Removes the user's record and placements; idempotent. The shared analysis stays. */

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ImageRecord } from '../../src/core/image-record.js';
-import { ANALYSIS_SORT_KEY, placementSortKey } from '../../src/core/keys.js';
-import { DELETION_MARKER_SECONDS } from '../../src/infra/table.js';
-import type { ScanPlan } from '../../src/core/scan-plan.js';
-import type { AnalysisResult } from '../../src/ports/record-store.js';
-import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
-import { label } from '../fixtures/port-fakes.js';
-import { fileNameOf, hashOf, imageKeyOf, registration } from '../fixtures/record-builders.js';
+import type { ImageRecord } from '../../../src/core/image-record.js';
+import { ANALYSIS_SORT_KEY, placementSortKey } from '../../../src/core/keys.js';
+import { DELETION_MARKER_SECONDS } from '../../../src/infra/table.js';
+import type { ScanPlan } from '../../../src/core/scan-plan.js';
+import type { AnalysisResult } from '../../../src/ports/record-store.js';
+import { startTestDynamo, type TestDynamo } from '../../fixtures/dynalite-table.js';
+import { label } from '../../fixtures/port-fakes.js';
+import { fileNameOf, hashOf, imageKeyOf, registration } from '../../fixtures/record-builders.js';
 
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 const HOUR = 3600_000;
@@ -404,5 +404,28 @@ describe('DynamoRecordStore.remove', () => {
     expect(record.rekognition_results).toEqual([]);
     expect((await db.store.getAnalysis(imageKey))?.state).toBe('done');
     expect(await db.store.claimAnalysis(imageKey, 'r1:n', T0 + 12_000, 60)).toBe(false);
+  });
+});
+
+describe('a verdict or failure says whether the record changed (for completion events)', () => {
+  it('applyAnalysis: changed on the first verdict, not on a repeat, not for a deleted record', async () => {
+    const imageHash = hashOf('store-changed');
+    const key = imageKeyOf(imageHash);
+    await db.store.register(registration({ userId: 'ch-1', imageHash }), T0, TTL);
+    await db.store.markUploaded({ userId: 'ch-1', imageHash, extension: 'jpg' }, 10, T0 + 1);
+    expect(await db.store.applyAnalysis(key, 'ch-1', approved(), T0 + 2)).toEqual({ changed: true });
+    expect(await db.store.applyAnalysis(key, 'ch-1', approved(), T0 + 3)).toEqual({ changed: false });
+    expect(await db.store.applyAnalysis(key, 'ch-1', { ...approved(), status: 'rejected' }, T0 + 4)).toEqual({ changed: true });
+    await db.store.remove(key, 'ch-1', T0 + 5);
+    expect(await db.store.applyAnalysis(key, 'ch-1', approved(), T0 + 6)).toEqual({ changed: false });
+  });
+
+  it('markFailed: changed once for an analysing record, never for an analysed one', async () => {
+    const imageHash = hashOf('store-failed-changed');
+    const key = imageKeyOf(imageHash);
+    await db.store.markUploaded({ userId: 'ch-2', imageHash, extension: 'jpg' }, 10, T0);
+    expect(await db.store.markFailed(key, 'ch-2', 'Boom: x', T0 + 1)).toEqual({ changed: true });
+    expect(await db.store.markFailed(key, 'ch-2', 'Boom: x', T0 + 2)).toEqual({ changed: false });
+    expect((await db.store.get(key, 'ch-2', T0 + 3))?.status).toBe('failed');
   });
 });

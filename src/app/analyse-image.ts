@@ -1,0 +1,135 @@
+import { formatFileName, formatImageKey, type ImageName } from '../core/file-name.js';
+import { isAnalysed } from '../core/image-record.js';
+import type { Label } from '../core/labels.js';
+import { detectionFloor, moderate } from '../core/moderation.js';
+import type { AnalysisDeps, AnalysisJob, AnalysisState, AnalysisStep, OutcomeListener } from './analysis-pipeline.js';
+
+export type { AnalysisDeps, AnalysisJob, AnalysisOutcome, AnalysisState, AnalysisStep, AnalysisTelemetry, OutcomeListener } from './analysis-pipeline.js';
+
+/** Another invocation is detecting this image: retry the message later, its result will be reused. */
+export class AnalysisInProgressError extends Error {
+  constructor(imageKey: string) {
+    super(`analysis of ${imageKey} is in progress elsewhere`);
+    this.name = 'AnalysisInProgressError';
+  }
+}
+
+const POLL_MS = 200;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The standard steps, in order. Where upcoming features plug in:
+ * - image variants: a step before `detect-or-reuse` (decode once per distinct image);
+ * - the label index: a step after `store-verdict` (when `state.outcome?.changed`);
+ * - completion events: an `OutcomeListener` (runs after a stored verdict and after a failure).
+ */
+export const analysisSteps = (d: AnalysisDeps): AnalysisStep[] => {
+  const now = d.now ?? Date.now;
+  const floor = detectionFloor(d.policy);
+  return [
+    {
+      // S3 delivers at least once and a user may delete before we run: a notification
+      // for an object that is gone must not bring its record back.
+      name: 'skip-deleted-object',
+      async run({ job }) {
+        if (await d.objects.exists(job.fileName)) return;
+        d.telemetry?.info('ignoring notification for a deleted object', { imageKey: job.imageKey, userId: job.name.userId });
+        return 'stop';
+      },
+    },
+    {
+      name: 'mark-uploaded',
+      async run(state) {
+        const record = await d.records.markUploaded(state.job.name, state.job.objectSize, now());
+        if (!record || isAnalysed(record.status)) return 'stop'; // deleted meanwhile, or a duplicate notification
+        state.record = record;
+      },
+    },
+    {
+      // The shared analysis if done, else one detection, claimed by conditional write.
+      name: 'detect-or-reuse',
+      async run(state) {
+        const { name, imageKey, fileName, message } = state.job;
+        const claimant = `${name.userId}:${message.id}`;
+        const deadline = now() + d.waitSeconds * 1000;
+        for (;;) {
+          const analysis = await d.records.getAnalysis(imageKey);
+          if (analysis?.state === 'done') {
+            state.detected = { labels: analysis.labels, source: 'reused' };
+            return;
+          }
+          if (await d.records.claimAnalysis(imageKey, claimant, now(), d.leaseSeconds)) {
+            let labels: Label[];
+            try {
+              labels = await d.detector.detect({ bucket: d.bucket, key: fileName, imageHash: name.imageHash }, floor);
+            } catch (e) {
+              await d.records.abandonAnalysis(imageKey, claimant, (e as Error).message, now());
+              throw e;
+            }
+            await d.records.completeAnalysis(imageKey, claimant, labels, now());
+            d.telemetry?.count('LabelsDetected');
+            state.detected = { labels, source: 'detected' };
+            return;
+          }
+          if (now() >= deadline) throw new AnalysisInProgressError(imageKey);
+          await sleep(POLL_MS);
+        }
+      },
+    },
+    {
+      name: 'moderate',
+      async run(state) {
+        state.verdict = moderate(state.detected!.labels, d.policy);
+      },
+    },
+    {
+      name: 'store-verdict',
+      async run(state) {
+        const { job, verdict, detected } = state;
+        const { changed } = await d.records.applyAnalysis(job.imageKey, job.name.userId, { ...verdict!, source: detected!.source }, now());
+        state.outcome = { status: verdict!.status, changed };
+        d.telemetry?.count(detected!.source === 'reused' ? 'AnalysisReused' : 'AnalysisDetected');
+        d.telemetry?.info('image analysed', { imageKey: job.imageKey, userId: job.name.userId, status: verdict!.status, source: detected!.source });
+      },
+    },
+  ];
+};
+
+export interface AnalysePipeline {
+  steps?: AnalysisStep[];
+  onOutcome?: OutcomeListener[];
+}
+
+/**
+ * The analysis of one uploaded object: mark it uploaded, get its labels once per
+ * distinct image, store the verdict. A failure is rethrown (the message returns to
+ * the queue); on the last delivery before the DLQ the record says `failed`, with the reason.
+ */
+export const createAnalyseImage = (d: AnalysisDeps, pipeline: AnalysePipeline = {}) => {
+  const now = d.now ?? Date.now;
+  const steps = pipeline.steps ?? analysisSteps(d);
+  const listeners = pipeline.onOutcome ?? [];
+
+  const finish = async (state: AnalysisState) => {
+    const { outcome } = state;
+    if (outcome) for (const listen of listeners) await listen({ ...state, outcome });
+  };
+
+  return async (name: ImageName, objectSize: number | undefined, message: AnalysisJob['message']): Promise<AnalysisState> => {
+    const state: AnalysisState = { job: { name, imageKey: formatImageKey(name), fileName: formatFileName(name), objectSize, message } };
+    try {
+      for (const step of steps) if ((await step.run(state)) === 'stop') break;
+    } catch (e) {
+      if (message.receiveCount >= d.maxReceiveCount) {
+        const failureReason = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 500);
+        const { changed } = await d.records.markFailed(state.job.imageKey, name.userId, failureReason, now());
+        d.telemetry?.count('AnalysisFailed');
+        state.outcome = { status: 'failed', changed, failureReason };
+        await finish(state);
+      }
+      throw e;
+    }
+    await finish(state);
+    return state;
+  };
+};
