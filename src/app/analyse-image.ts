@@ -2,8 +2,9 @@ import { formatFileName, formatImageKey, type ImageName } from '../core/file-nam
 import { isAnalysed } from '../core/image-record.js';
 import type { Label } from '../core/labels.js';
 import { detectionFloor, moderate } from '../core/moderation.js';
-import type { AnalysisDeps, AnalysisJob, AnalysisState, AnalysisStep, OutcomeListener } from './analysis-pipeline.js';
+import { PermanentAnalysisError, type AnalysisDeps, type AnalysisJob, type AnalysisState, type AnalysisStep, type OutcomeListener } from './analysis-pipeline.js';
 
+export { PermanentAnalysisError } from './analysis-pipeline.js';
 export type { AnalysisDeps, AnalysisJob, AnalysisOutcome, AnalysisState, AnalysisStep, AnalysisTelemetry, OutcomeListener } from './analysis-pipeline.js';
 
 /** Another invocation is detecting this image: retry the message later, its result will be reused. */
@@ -104,6 +105,7 @@ export interface AnalysePipeline {
  * The analysis of one uploaded object: mark it uploaded, get its labels once per
  * distinct image, store the verdict. A failure is rethrown (the message returns to
  * the queue); on the last delivery before the DLQ the record says `failed`, with the reason.
+ * A PermanentAnalysisError ends the record `failed` at once and is not rethrown (no retry).
  */
 export const createAnalyseImage = (d: AnalysisDeps, pipeline: AnalysePipeline = {}) => {
   const now = d.now ?? Date.now;
@@ -120,13 +122,15 @@ export const createAnalyseImage = (d: AnalysisDeps, pipeline: AnalysePipeline = 
     try {
       for (const step of steps) if ((await step.run(state)) === 'stop') break;
     } catch (e) {
-      if (message.receiveCount >= d.maxReceiveCount) {
-        const failureReason = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 500);
+      const permanent = e instanceof PermanentAnalysisError;
+      if (permanent || message.receiveCount >= d.maxReceiveCount) {
+        const failureReason = (permanent ? `${e.code}: ${e.message}` : `${(e as Error).name}: ${(e as Error).message}`).slice(0, 500);
         const { changed } = await d.records.markFailed(state.job.imageKey, name.userId, failureReason, now());
         d.telemetry?.count('AnalysisFailed');
         state.outcome = { status: 'failed', changed, failureReason };
         await finish(state);
       }
+      if (permanent) return state;
       throw e;
     }
     await finish(state);

@@ -72,3 +72,18 @@ export interface AnalysisStep {
 
 /** Runs once the record reached a terminal status (e.g. to publish an event). */
 export type OutcomeListener = (state: AnalysisState & { outcome: AnalysisOutcome }) => Promise<void>;
+
+/**
+ * Thrown by a step for a failure that cannot heal (say, an object that is not a
+ * decodable image): the record ends `failed` at once with `code: sentence` as its
+ * reason, and the message is not retried.
+ */
+export class PermanentAnalysisError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PermanentAnalysisError';
+  }
+}

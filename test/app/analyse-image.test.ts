@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysisSteps, createAnalyseImage, type AnalysisDeps, type AnalysisState } from '../../src/app/analyse-image.js';
+import { analysisSteps, createAnalyseImage, PermanentAnalysisError, type AnalysisDeps, type AnalysisState } from '../../src/app/analyse-image.js';
 import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
 import { CountingDetector, label, MemoryObjectStore } from '../fixtures/port-fakes.js';
 import { fileNameOf, hashOf, registration } from '../fixtures/record-builders.js';
@@ -71,5 +71,23 @@ describe('the analysis use-case as a pipeline of steps', () => {
     expect(seen).toEqual([]);
     await expect(analyse(name, 10, { id: 'm-5', receiveCount: 2 })).rejects.toThrow('detector down');
     expect(seen).toEqual(['failed:true']);
+  });
+
+  it('ends a permanent failure at once: failed with its code on the first delivery, not rethrown', async () => {
+    const name = await upload('p-4', 'pipeline-four');
+    const detector = new CountingDetector();
+    const steps = analysisSteps(deps(detector));
+    steps.splice(1 + steps.findIndex((s) => s.name === 'mark-uploaded'), 0, {
+      name: 'decode',
+      run: async () => {
+        throw new PermanentAnalysisError('invalid_image', 'The object is not a decodable JPEG or PNG.');
+      },
+    });
+    const seen: string[] = [];
+    const state = await createAnalyseImage(deps(detector), { steps, onOutcome: [async (s) => void seen.push(s.outcome.status)] })(name, 10, { id: 'm-6', receiveCount: 1 });
+    expect(state.outcome).toEqual({ status: 'failed', changed: true, failureReason: 'invalid_image: The object is not a decodable JPEG or PNG.' });
+    expect(seen).toEqual(['failed']);
+    expect(detector.calls).toHaveLength(0);
+    expect((await db.store.get(`${name.imageHash}.jpg`, 'p-4', Date.now()))?.failure_reason).toBe('invalid_image: The object is not a decodable JPEG or PNG.');
   });
 });
