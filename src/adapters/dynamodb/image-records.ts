@@ -114,25 +114,31 @@ export class ImageRecords {
     return record;
   }
 
+  /**
+   * Only an `analysing` (or `failed`) record takes a verdict: a record deleted meanwhile
+   * is not resurrected, and one that has its verdict keeps it — a redelivered message
+   * that reused the labels (the first delivery outlived its visibility timeout) must not
+   * overwrite the `detected` verdict stored a moment before, nor report a second change.
+   */
   async applyAnalysis(imageKey: string, userId: string, r: AnalysisResult, nowMs: number): Promise<{ changed: boolean }> {
-    const { written, attributes } = await this.table.updateIf({
+    const { written } = await this.table.updateIf({
       Key: { image_key: imageKey, user_id: userId },
       UpdateExpression:
         'SET #status = :status, rekognition_results = :labels, censored_confidence = :censored, ' +
         'analysis_source = :source, analysed_at = :now, updated_at = :now REMOVE failure_reason, expires_at',
-      ConditionExpression: 'attribute_exists(image_key) AND #status <> :deleted',
+      ConditionExpression: 'attribute_exists(image_key) AND #status IN (:analysing, :failed)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
-        ':deleted': DELETED,
+        ':analysing': STATUS.analysing,
+        ':failed': STATUS.failed,
         ':status': r.status,
         ':labels': r.labels,
         ':censored': r.censoredConfidence,
         ':source': r.source,
         ':now': iso(nowMs),
       },
-      ReturnValues: 'UPDATED_OLD',
     });
-    return { changed: written && attributes?.status !== r.status };
+    return { changed: written };
   }
 
   async markFailed(imageKey: string, userId: string, reason: string, nowMs: number): Promise<{ changed: boolean }> {

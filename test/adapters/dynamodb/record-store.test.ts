@@ -408,14 +408,15 @@ describe('DynamoRecordStore.remove', () => {
 });
 
 describe('a verdict or failure says whether the record changed (for completion events)', () => {
-  it('applyAnalysis: changed on the first verdict, not on a repeat, not for a deleted record', async () => {
+  it('applyAnalysis: changed on the first verdict; a later one (a redelivery) neither overwrites it nor counts; a deleted record stays deleted', async () => {
     const imageHash = hashOf('store-changed');
     const key = imageKeyOf(imageHash);
     await db.store.register(registration({ userId: 'ch-1', imageHash }), T0, TTL);
     await db.store.markUploaded({ userId: 'ch-1', imageHash, extension: 'jpg' }, 10, T0 + 1);
     expect(await db.store.applyAnalysis(key, 'ch-1', approved(), T0 + 2)).toEqual({ changed: true });
     expect(await db.store.applyAnalysis(key, 'ch-1', approved(), T0 + 3)).toEqual({ changed: false });
-    expect(await db.store.applyAnalysis(key, 'ch-1', { ...approved(), status: 'rejected' }, T0 + 4)).toEqual({ changed: true });
+    expect(await db.store.applyAnalysis(key, 'ch-1', { ...approved(), status: 'rejected', source: 'reused' }, T0 + 4)).toEqual({ changed: false });
+    expect(await db.store.get(key, 'ch-1', T0 + 4)).toMatchObject({ status: 'approved', analysis_source: 'detected' });
     await db.store.remove(key, 'ch-1', T0 + 5);
     expect(await db.store.applyAnalysis(key, 'ch-1', approved(), T0 + 6)).toEqual({ changed: false });
   });
