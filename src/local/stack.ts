@@ -4,20 +4,17 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { s3Client } from '../adapters/aws-clients/s3.js';
 import { LocalLabelDetector } from '../adapters/local-label-detector/index.js';
 import type { Env } from '../config.js';
+import { FUNCTIONS } from '../infra/functions.js';
 import { QUEUE_DEFINITION } from '../infra/table.js';
 import { createAnalyzer } from '../handlers/analyzer.js';
 import { createAuthorizer } from '../handlers/authorizer.js';
-import { createHealthHandler } from '../handlers/health.js';
-import { createImagesHandler } from '../handlers/images.js';
-import { createObtainHandler } from '../handlers/obtain.js';
-import { createReceiverHandler } from '../handlers/receiver.js';
-import { createScanHandler } from '../handlers/scan.js';
 import { serveOpenApi } from '../openapi/serve.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.js';
 import { chainFallbacks, localConsole } from './console.js';
 import { startLocalDynamo } from './dynamodb/index.js';
 import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
-import { startGateway, type ProxyHandler, type Route } from './gateway/index.js';
+import { startGateway, type ProxyHandler } from './gateway/index.js';
+import { routesFor } from './handlers.js';
 import { s3TestEvent, startLocalS3 } from './s3/index.js';
 import { startEventSourcePoller, startLocalQueues } from './sqs/index.js';
 import { startLocalWebhooks, type LocalOutbox } from './webhooks/index.js';
@@ -185,8 +182,6 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
     closers.push(sweeper.stop);
 
     const allowedOrigins = (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const authed = (method: Route['method'], resource: string, handler: Route['handler']): Route => ({ method, resource, handler, authorized: true });
-    const images = createImagesHandler(env);
     const gateway = await startGateway({
       host: LOCAL_HOST,
       port: o.port ?? 3000,
@@ -199,14 +194,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       allowedOrigins,
       // GET /openapi.json (public): the API's OpenAPI 3.1 document; then the web console at / (src/local/console.ts)
       fallback: chainFallbacks(serveOpenApi, localConsole(env)),
-      routes: [
-        authed('POST', '/receiver', createReceiverHandler(env)),
-        authed('GET', '/obtain/{file_name}', createObtainHandler(env)),
-        authed('GET', '/scan', createScanHandler(env)),
-        authed('GET', '/images/{file_name}', images),
-        authed('DELETE', '/images/{file_name}', images),
-        { method: 'GET', resource: '/health', handler: withDetectorState(createHealthHandler(env), localDetector), authorized: false },
-      ],
+      // The routes src/infra/functions.ts declares (as the template does), each to its function's handler.
+      routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, localDetector) }),
     });
     closers.push(gateway.close);
 
