@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * Settings of completion events and webhooks (SPEC §3.8), beside ./config.ts so
+ * Settings of completion events and webhooks (API §8), beside ./config.ts so
  * that functions which neither emit nor deliver events do not carry them.
  */
 const name = z.string().check(z.minLength(1));

@@ -54,7 +54,7 @@ export interface PutAnswer {
 }
 export type PutTransport = (req: PutRequest, fetchImpl: typeof fetch) => Promise<PutAnswer>;
 
-/** Metadata of one picture of a post (SPEC §3.2), in the API's names. */
+/** Metadata of one picture of a post (API §2), in the API's names. */
 export interface UploadMeta {
   post_id: number;
   picture_id: number;

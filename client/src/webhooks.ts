@@ -1,5 +1,5 @@
 /**
- * Completion events (SPEC §3.8) and their Standard Webhooks signature check.
+ * Completion events (API §8) and their Standard Webhooks signature check.
  * Browser-safe (no Node-only import), though a webhook is received server-side.
  *
  * ```ts

@@ -15,7 +15,7 @@ export const toEventBridgeEntry = ({ event }: OutgoingEvent, busName = 'default'
   Time: new Date(event.timestamp),
 });
 
-/** The same events on the account's default event bus (SPEC §3.8), for any AWS consumer. */
+/** The same events on the account's default event bus (API §8), for any AWS consumer. */
 export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly client: EventBridgeClient,

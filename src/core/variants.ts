@@ -1,5 +1,5 @@
 /**
- * Image variants (SPEC §3.7): what is made from every original, and the reasons an
+ * Image variants (API §7): what is made from every original, and the reasons an
  * original can never be made into variants (permanent failures, with the sentence
  * the owner reads). Pure: no I/O.
  */

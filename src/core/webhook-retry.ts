@@ -1,7 +1,7 @@
 /**
  * When a failed webhook delivery is tried again: the delay after each failed
  * attempt. Standard Webhooks' suggested schedule — 5 s, 5 min, 30 min, 2 h,
- * 5 h, 10 h, 10 h — keeps trying for 27 h 35 min, past the ≥ 24 h SPEC §3.8 asks.
+ * 5 h, 10 h, 10 h — keeps trying for 27 h 35 min, past the ≥ 24 h API §8 asks.
  * Each delay fits SQS's 12-hour visibility limit.
  */
 export const AWS_RETRY_SECONDS: readonly number[] = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -19,5 +19,5 @@ export const retryWindowSeconds = (schedule: readonly number[]): number => sched
 export const retryDelaySeconds = (attemptsMade: number, schedule: readonly number[]): number | undefined =>
   attemptsMade >= 1 && attemptsMade <= schedule.length ? schedule[attemptsMade - 1] : undefined;
 
-/** A 2xx within this many seconds counts as delivered (SPEC §3.8). */
+/** A 2xx within this many seconds counts as delivered (API §8). */
 export const DELIVERY_TIMEOUT_SECONDS = 10;

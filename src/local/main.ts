@@ -1,4 +1,4 @@
-/** npm start: the whole backend on this machine (SPEC §7). */
+/** npm start: the whole backend on this machine (README: The local stack and AWS). */
 import { startStack } from './stack.js';
 
 const stack = await startStack({

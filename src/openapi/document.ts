@@ -31,7 +31,7 @@ const common = {
 
 const fileNameParameter = { $ref: '#/components/parameters/FileName' } as const;
 
-/** The webhook (SPEC §3.8): Standard Webhooks headers, at-least-once, answered 2xx in 10 s. */
+/** The webhook (API §8): Standard Webhooks headers, at-least-once, answered 2xx in 10 s. */
 const WEBHOOK_DESCRIPTION = [
   'POSTed to `WEBHOOK_URL` (template parameter `WebhookUrl`) following the Standard Webhooks specification.',
   'The signature is `v1,<base64 HMAC-SHA256>` over `<webhook-id>.<webhook-timestamp>.<body>` with the',
@@ -58,7 +58,7 @@ export const openApiDocument = {
     version: '0.1.0',
     summary: 'Register pictures, upload them straight to S3, read their analysis, fetch and search them.',
     description: [
-      'The backend-serverless of TravelLog (SPEC §3). Every route but `/health` needs',
+      'The backend-serverless of TravelLog (docs/api.md). Every route but `/health` needs',
       '`Authorization: Bearer <JWT>` (HS256 with the secret shared with the backend-server; the user id',
       'is the first present claim of `JWT_USER_CLAIMS`, default `user_id,sub`).',
       '',

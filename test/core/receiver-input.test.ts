@@ -18,7 +18,7 @@ const invalid = (body: unknown) => {
 };
 
 describe('parseReceiverInput', () => {
-  it('parses the SPEC example', () => {
+  it('parses the API contract example', () => {
     expect(parseReceiverInput(valid())).toEqual({
       imageHash: HASH,
       contentType: 'image/jpeg',
@@ -32,7 +32,7 @@ describe('parseReceiverInput', () => {
     });
   });
 
-  it('exposes the SPEC limits', () => {
+  it('exposes the API contract limits', () => {
     expect(MAX_BODY_BYTES).toBe(64 * 1024);
     expect(MAX_CONTENT_CHARS).toBe(10_000);
   });

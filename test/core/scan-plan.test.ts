@@ -163,7 +163,7 @@ describe('selectImages', () => {
 });
 
 describe('scanResponse', () => {
-  it('shapes the SPEC response', () => {
+  it('shapes the API contract response', () => {
     const plan = planScan('456', { post_id: ['123'], label: ['beach>80'] });
     expect(scanResponse(plan, [A, B])).toEqual({
       grouping: 'post_id',

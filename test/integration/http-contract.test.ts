@@ -7,7 +7,7 @@ import { Api, bootStack, registerBody, type Booted } from './harness.js';
 const ORIGIN = 'https://app.travellog.example';
 const photo = solidPng([10, 200, 30]);
 
-describe('the HTTP contract of SPEC §3 (status codes, errors, auth, CORS)', () => {
+describe('the HTTP contract of docs/api.md (status codes, errors, auth, CORS)', () => {
   let booted: Booted;
   let user: Api;
   let fileName: string;

@@ -20,7 +20,7 @@ const seconds = z.pipe(
   }),
 );
 
-/** The local stack's webhook settings (SPEC §3.8, §7); all unset = no webhook. */
+/** The local stack's webhook settings (API §8); all unset = no webhook. */
 export const LocalWebhookConfig = z
   .object({
     WEBHOOK_URL: z.optional(WebhookUrl),
