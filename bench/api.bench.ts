@@ -25,8 +25,8 @@ import { groupKey, placementSortKey } from '../src/core/keys.js';
 import { planScan } from '../src/core/scan-plan.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/constants.js';
 import { LOCAL_TABLE, startStack } from '../src/local/stack.js';
-import { sha256, solidPng } from '../test/fixtures/images.js';
-import { Api, type Reply, type ScanReply } from '../test/integration/harness.js';
+import { sha256, solidPng } from '../test/helpers/images.js';
+import { Api, type Reply, type ScanReply } from '../test/helpers/stack-harness.js';
 import { machineFacts, medianP95, ms, quantile, replaceSection, sleep } from './lib.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '400' }, write: { type: 'boolean', default: false } } });

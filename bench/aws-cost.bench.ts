@@ -9,7 +9,7 @@
  * and the event source's receive/delete, logs, Secrets Manager) is the USAGE table. Issues that
  * add work per image add a line to USAGE (or their calls are counted by the run itself).
  */
-import '../test/fixtures/quiet-powertools.js';
+import '../test/helpers/quiet-powertools.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,8 +29,8 @@ import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../src/local/consta
 import { startLocalDynamo } from '../src/local/dynamodb/index.js';
 import { startLocalS3 } from '../src/local/s3/index.js';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../src/local/token.js';
-import { sha256, solidPng } from '../test/fixtures/images.js';
-import { apiEvent, lambdaContext, s3Notification, s3Record, sqsEvent, sqsRecord } from '../test/handlers/events.js';
+import { sha256, solidPng } from '../test/helpers/images.js';
+import { apiEvent, lambdaContext, s3Notification, s3Record, sqsEvent, sqsRecord } from '../test/helpers/lambda-events.js';
 import { TEMPLATE_PATH } from '../scripts/template.js';
 import { machineFacts, quantile, replaceSection } from './lib.js';
 

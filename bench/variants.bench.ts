@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { bundleCode, bundleEntry } from '../scripts/build.js';
 import { JsImageProcessor, type Phase } from '../src/adapters/image-variants/index.js';
-import { halfTransparentPng, noiseJpeg } from '../test/fixtures/variant-images.js';
+import { halfTransparentPng, noiseJpeg } from '../test/helpers/variant-images.js';
 import { machineFacts, ms, replaceSection } from './lib.js';
 
 const { values } = parseArgs({ options: { case: { type: 'string' }, write: { type: 'boolean', default: false } } });

@@ -2,7 +2,7 @@ import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, type S
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretsManagerClient } from '../../src/adapters/aws-clients/secrets-manager.js';
 import { SECRET_CACHE_TTL_MS, SecretsManagerSecretReader } from '../../src/adapters/secrets-manager-secret-reader.js';
-import { startMoto, type Moto } from '../fixtures/moto.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
 
 /** The real SDK against moto's Secrets Manager. */
 describe('SecretsManagerSecretReader', () => {

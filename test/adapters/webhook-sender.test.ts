@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../client/src/index.js';
 import { WebhookSender } from '../../src/adapters/webhook-sender.js';
-import { newWebhookSecret, startWebhookReceiver } from '../fixtures/webhook-receiver.js';
+import { newWebhookSecret, startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const body = JSON.stringify({ type: 'image.deleted', timestamp: '2026-11-29T22:00:00.000Z', data: { file_name: 'f', user_id: '1', posts: [] } });
 const closers: (() => Promise<void>)[] = [];

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSteps, createAnalyseImage, PermanentAnalysisError, type AnalysisDeps, type AnalysisState } from '../../src/app/analyse-image.js';
-import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
-import { CountingDetector, label, MemoryObjectStore } from '../fixtures/port-fakes.js';
-import { fileNameOf, hashOf, registration } from '../fixtures/record-builders.js';
+import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
+import { CountingDetector, label, MemoryObjectStore } from '../helpers/port-fakes.js';
+import { fileNameOf, hashOf, registration } from '../helpers/record-builders.js';
 
 const BUCKET = 'pipeline-bucket';
 let db: TestDynamo;

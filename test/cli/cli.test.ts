@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/local/token.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { closedPort, tempFiles } from '../client/helpers.js';
-import { bootStack, type Booted } from '../integration/harness.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { closedPort, tempFiles } from '../helpers/client.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/travellog.js', import.meta.url));
 

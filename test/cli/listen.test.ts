@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WebhookSender } from '../../src/adapters/webhook-sender.js';
 import { analysedEvent, deletedEvent, webhookBody } from '../../src/core/image-events.js';
-import { newWebhookSecret } from '../fixtures/webhook-receiver.js';
+import { newWebhookSecret } from '../helpers/webhook-receiver.js';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/travellog.js', import.meta.url));
 const PORT = 3151;

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/src/main.js';
 import type { Io } from '../../cli/src/io.js';
 import { mintToken } from '../../src/local/token.js';
-import { solidPng } from '../fixtures/images.js';
-import { tempFiles } from '../client/helpers.js';
-import { bootStack, type Booted } from '../integration/harness.js';
+import { solidPng } from '../helpers/images.js';
+import { tempFiles } from '../helpers/client.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
 
 /** A stream that says it is a terminal, and keeps what is written to it. */
 const terminal = () => {

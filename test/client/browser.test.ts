@@ -2,8 +2,8 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, ScanQuery, UploadRefusedError } from '../../client/src/browser.js';
 import { mintToken } from '../../src/local/token.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { bootStack, type Booted } from '../integration/harness.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
 
 describe('the browser entry', () => {
   it('bundles for the browser with no Node built-in anywhere in its import graph', async () => {

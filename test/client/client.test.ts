@@ -17,9 +17,9 @@ import {
   type PictureSource,
 } from '../../client/src/index.js';
 import { mintToken } from '../../src/local/token.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { bootStack, type Booted } from '../integration/harness.js';
-import { closedPort, flakyFetch, tempFiles } from './helpers.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
+import { closedPort, flakyFetch, tempFiles } from '../helpers/client.js';
 
 const beach = solidPng([250, 220, 150]);
 const city = solidPng([90, 90, 110]);

@@ -5,8 +5,8 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, fileSource, type PictureSource } from '../../client/src/index.js';
 import { mintToken } from '../../src/local/token.js';
-import { bootStack, type Booted } from '../integration/harness.js';
-import { tempFiles } from './helpers.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
+import { tempFiles } from '../helpers/client.js';
 
 describe('a large picture is streamed, never held whole', () => {
   let booted: Booted;

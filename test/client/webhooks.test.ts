@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook, WebhookVerificationError } from '../../client/src/index.js';
-import { newWebhookSecret } from '../fixtures/webhook-receiver.js';
+import { newWebhookSecret } from '../helpers/webhook-receiver.js';
 
 const secret = newWebhookSecret();
 const body = JSON.stringify({

@@ -11,7 +11,7 @@ import {
   parseImageKey,
   tryParseFileName,
 } from '../../src/core/file-name.js';
-import { expectDomainError, HASH, HASH2 } from './helpers.js';
+import { expectDomainError, HASH, HASH2 } from '../helpers/domain-errors.js';
 
 describe('content types', () => {
   it('maps exactly image/jpeg → jpg and image/png → png', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { matchesAll, matchesFilter, parseLabelFilter, type LabelFilter } from '../../src/core/label-filter.js';
 import type { Label } from '../../src/core/labels.js';
-import { expectDomainError } from './helpers.js';
+import { expectDomainError } from '../helpers/domain-errors.js';
 
 const L = (name: string, confidence: number): Label => ({ name, confidence, parents: [] });
 const F = (name: string, operator: '>' | '<', confidence_threshold: number): LabelFilter => ({ name, operator, confidence_threshold });

@@ -15,7 +15,7 @@ import { GROUPINGS, planScan } from '../../src/core/scan-plan.js';
 import { userIdFromClaims } from '../../src/core/claims.js';
 import { moderate, type ModerationPolicy } from '../../src/core/moderation.js';
 import type { Label } from '../../src/core/labels.js';
-import { HASH } from './helpers.js';
+import { HASH } from '../helpers/domain-errors.js';
 
 const RUNS = { numRuns: 300 };
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { MAX_BODY_BYTES, MAX_CONTENT_CHARS, parseReceiverInput } from '../../src/core/receiver-input.js';
-import { expectDomainError, HASH } from './helpers.js';
+import { expectDomainError, HASH } from '../helpers/domain-errors.js';
 
 const valid = () => ({
   image_hash: HASH,

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { MAX_FILTERS, planScan, scanResponse, selectImages, type ScanCandidate } from '../../src/core/scan-plan.js';
 import type { Label } from '../../src/core/labels.js';
 import type { ImageStatus } from '../../src/core/image-record.js';
-import { expectDomainError, HASH, HASH2 } from './helpers.js';
+import { expectDomainError, HASH, HASH2 } from '../helpers/domain-errors.js';
 
 describe('planScan', () => {
   it('with no grouping, groups by the user and its id', () => {

@@ -5,7 +5,7 @@ import { createApp } from '../../examples/backend-server/src/app.js';
 import { Store } from '../../examples/backend-server/src/db.js';
 import { WebhookSender } from '../../src/adapters/webhook-sender.js';
 import { analysedEvent, deletedEvent, webhookBody, type OutgoingEvent } from '../../src/core/image-events.js';
-import { newWebhookSecret } from '../fixtures/webhook-receiver.js';
+import { newWebhookSecret } from '../helpers/webhook-receiver.js';
 
 /** The example's webhook route, fed by the backend-serverless's own sender over real HTTP. */
 describe('example backend-server: POST /webhooks/travellog', () => {

@@ -7,9 +7,9 @@ import { createClient } from '../../client/src/index.js';
 import { createApp, type AppOptions } from '../../examples/backend-server/src/app.js';
 import { Store } from '../../examples/backend-server/src/db.js';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { closedPort, tempFiles } from '../client/helpers.js';
-import { bootStack, type Booted } from '../integration/harness.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { closedPort, tempFiles } from '../helpers/client.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
 
 const beach = solidPng([240, 200, 150]);
 const sunset = solidPng([250, 120, 60]);

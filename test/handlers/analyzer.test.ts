@@ -1,12 +1,12 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config.js';
 import { createAnalyzer, createRecordHandler, decodeS3Key, type AnalyzerDeps } from '../../src/handlers/analyzer.js';
-import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
-import { CountingDetector, label, MemoryObjectStore } from '../fixtures/port-fakes.js';
-import { fileNameOf, hashOf, imageKeyOf, registration } from '../fixtures/record-builders.js';
-import { lambdaContext, s3Notification, s3Record, s3TestEvent, sqsEvent, sqsRecord } from './events.js';
+import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
+import { CountingDetector, label, MemoryObjectStore } from '../helpers/port-fakes.js';
+import { fileNameOf, hashOf, imageKeyOf, registration } from '../helpers/record-builders.js';
+import { lambdaContext, s3Notification, s3Record, s3TestEvent, sqsEvent, sqsRecord } from '../helpers/lambda-events.js';
 
 const BUCKET = 'travellog-images-test';
 const POLICY = { minConfidence: 75, censoredLabel: 'cat', rejectedThreshold: 90, underReviewThreshold: 50 };

@@ -1,10 +1,10 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config.js';
 import { authorize, createAuthorizer } from '../../src/handlers/authorizer.js';
 import { InvalidTokenError, type TokenVerifier } from '../../src/ports/token-verifier.js';
-import { ACCOUNT_ID, API_ID, REGION, STAGE, tokenEvent } from './events.js';
+import { ACCOUNT_ID, API_ID, REGION, STAGE, tokenEvent } from '../helpers/lambda-events.js';
 
 const SECRET = 'a-deploy-time-secret-of-32-chars!';
 const ENV: Env = { JWT_SECRET: SECRET };

@@ -1,7 +1,7 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { describe, expect, it } from 'vitest';
 import { createHealthHandler } from '../../src/handlers/health.js';
-import { apiEvent, bodyOf } from './events.js';
+import { apiEvent, bodyOf } from '../helpers/lambda-events.js';
 
 const ORIGIN = 'https://app.travellog.example';
 const health = (env: Record<string, string>, headers: Record<string, string> = {}) =>

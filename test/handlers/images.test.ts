@@ -1,12 +1,12 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ImagesConfig, type Env } from '../../src/config.js';
 import { httpFunction } from '../../src/handlers/http.js';
 import { createImagesHandler, imagesRoute } from '../../src/handlers/images.js';
-import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
-import { label, MemoryObjectStore } from '../fixtures/port-fakes.js';
-import { fileNameOf, hashOf, imageKeyOf, registration } from '../fixtures/record-builders.js';
-import { apiEvent, bodyOf } from './events.js';
+import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
+import { label, MemoryObjectStore } from '../helpers/port-fakes.js';
+import { fileNameOf, hashOf, imageKeyOf, registration } from '../helpers/record-builders.js';
+import { apiEvent, bodyOf } from '../helpers/lambda-events.js';
 
 const ORIGIN = 'https://app.travellog.example';
 const BUCKET = 'travellog-images-test';

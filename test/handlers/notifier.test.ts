@@ -1,4 +1,4 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,8 @@ import type { DeliveryOutcome } from '../../src/adapters/webhook-sender.js';
 import { createNotifier, createNotifierRecordHandler } from '../../src/handlers/notifier.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
 import { startLocalQueues, type LocalQueues } from '../../src/local/sqs/index.js';
-import { newWebhookSecret, startWebhookReceiver } from '../fixtures/webhook-receiver.js';
-import { lambdaContext, sqsEvent, sqsRecord } from './events.js';
+import { newWebhookSecret, startWebhookReceiver } from '../helpers/webhook-receiver.js';
+import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/lambda-events.js';
 
 const outgoing = analysedEvent(
   { file_name: '9-' + 'c'.repeat(64) + '.jpg', user_id: '9', status: 'approved', rekognition_results: [], updated_at: '2026-11-29T22:00:00.000Z' },

@@ -1,11 +1,11 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ObtainConfig, type Env } from '../../src/config.js';
 import { httpFunction } from '../../src/handlers/http.js';
 import { createObtainHandler, obtainRoute } from '../../src/handlers/obtain.js';
-import { MemoryObjectStore } from '../fixtures/port-fakes.js';
-import { fileNameOf, hashOf } from '../fixtures/record-builders.js';
-import { apiEvent, bodyOf } from './events.js';
+import { MemoryObjectStore } from '../helpers/port-fakes.js';
+import { fileNameOf, hashOf } from '../helpers/record-builders.js';
+import { apiEvent, bodyOf } from '../helpers/lambda-events.js';
 
 const ORIGIN = 'https://app.travellog.example';
 const ENV: Env = { IMAGES_BUCKET_NAME: 'travellog-images-test', ALLOWED_ORIGINS: ORIGIN };

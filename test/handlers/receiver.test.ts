@@ -1,13 +1,13 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiverConfig, type Env } from '../../src/config.js';
 import { httpFunction } from '../../src/handlers/http.js';
 import { createReceiverHandler, receiverRoute } from '../../src/handlers/receiver.js';
-import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
-import { MemoryObjectStore } from '../fixtures/port-fakes.js';
-import { hashOf, imageKeyOf } from '../fixtures/record-builders.js';
-import { apiEvent, bodyOf, mergeHeaders } from './events.js';
+import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
+import { MemoryObjectStore } from '../helpers/port-fakes.js';
+import { hashOf, imageKeyOf } from '../helpers/record-builders.js';
+import { apiEvent, bodyOf, mergeHeaders } from '../helpers/lambda-events.js';
 
 const ORIGIN = 'https://app.travellog.example';
 const BUCKET = 'travellog-images-test';

@@ -1,11 +1,11 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Label } from '../../src/core/labels.js';
 import { createScanHandler } from '../../src/handlers/scan.js';
-import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
-import { label } from '../fixtures/port-fakes.js';
-import { fileNameOf, hashOf, imageKeyOf, registration } from '../fixtures/record-builders.js';
-import { apiEvent, bodyOf } from './events.js';
+import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
+import { label } from '../helpers/port-fakes.js';
+import { fileNameOf, hashOf, imageKeyOf, registration } from '../helpers/record-builders.js';
+import { apiEvent, bodyOf } from '../helpers/lambda-events.js';
 
 const ORIGIN = 'https://app.travellog.example';
 let db: TestDynamo;

@@ -13,10 +13,10 @@ import { functionId } from '../../src/infra/cfn.js';
 import { FUNCTIONS, type FunctionSpec } from '../../src/infra/functions.js';
 import { mintToken } from '../../src/local/token.js';
 import { TEMPLATE_PATH } from '../../scripts/template.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { FunctionError, startFunction, type EmulatedFunction } from '../fixtures/lambda-runtime.js';
-import { MOTO_ACCOUNT, MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../fixtures/moto.js';
-import { apiEvent, sqsEvent } from '../handlers/events.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { FunctionError, startFunction, type EmulatedFunction } from '../helpers/lambda-runtime.js';
+import { MOTO_ACCOUNT, MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '../helpers/moto.js';
+import { apiEvent, sqsEvent } from '../helpers/lambda-events.js';
 
 /**
  * A second, independent emulator: serverless/infrastructure.yaml deployed into moto's server,
@@ -38,7 +38,7 @@ import { apiEvent, sqsEvent } from '../handlers/events.js';
  *   signature; the roles as moto stored them are checked against the resources each function's
  *   environment names (and permissions.test.ts records every call against the roles).
  * - Lambda's runtime and the SQS event source mapping: moto would run functions in Docker; here
- *   test/fixtures/lambda-runtime.ts runs them, and the test polls the queue as the mapping does.
+ *   test/helpers/lambda-runtime.ts runs them, and the test polls the queue as the mapping does.
  */
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const SECRET = 'moto-jwt-secret-0123456789';

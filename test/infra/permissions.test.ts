@@ -1,4 +1,4 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,8 +23,8 @@ import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../src/local/con
 import { startLocalDynamo } from '../../src/local/dynamodb/index.js';
 import { startLocalS3 } from '../../src/local/s3/index.js';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { apiEvent, lambdaContext, s3Notification, s3Record, sqsEvent, sqsRecord } from '../handlers/events.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { apiEvent, lambdaContext, s3Notification, s3Record, sqsEvent, sqsRecord } from '../helpers/lambda-events.js';
 
 /**
  * Each function runs against its own recording proxies in front of local

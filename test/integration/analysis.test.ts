@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { Api, bootStack, type Booted } from './harness.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { Api, bootStack, type Booted } from '../helpers/stack-harness.js';
 
 const sharedPhoto = solidPng([5, 5, 250]);
 const catPhoto = solidPng([200, 100, 0]);

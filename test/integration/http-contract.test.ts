@@ -1,8 +1,8 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { Api, bootStack, registerBody, type Booted } from './harness.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { Api, bootStack, registerBody, type Booted } from '../helpers/stack-harness.js';
 
 const ORIGIN = 'https://app.travellog.example';
 const photo = solidPng([10, 200, 30]);

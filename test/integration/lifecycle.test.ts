@@ -3,8 +3,8 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
 import { LOCAL_BUCKET } from '../../src/local/stack.js';
-import { notAnImage, sha256, solidPng } from '../fixtures/images.js';
-import { Api, bootStack, registerBody, type Booted } from './harness.js';
+import { notAnImage, sha256, solidPng } from '../helpers/images.js';
+import { Api, bootStack, registerBody, type Booted } from '../helpers/stack-harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../src/local/stack.js';
-import { Api } from './harness.js';
+import { Api } from '../helpers/stack-harness.js';
 
 const astronaut = readFileSync(new URL('../fixtures/photos/astronaut.jpg', import.meta.url));
 

@@ -1,4 +1,4 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionSpec } from '../../src/infra/functions.js';
 import { HTTP_HANDLERS, routesFor } from '../../src/local/handlers.js';

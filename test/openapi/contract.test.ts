@@ -3,9 +3,9 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
 import { openApiDocument } from '../../src/openapi/document.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { bootStack, registerBody, type Booted } from '../integration/harness.js';
-import { createValidator, documentedStatuses, type Exchange } from './validator.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { bootStack, registerBody, type Booted } from '../helpers/stack-harness.js';
+import { createValidator, documentedStatuses, type Exchange } from '../helpers/openapi-validator.js';
 
 /**
  * The document is kept true by the stack itself: every answer below, success

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../src/infra/functions.js';
 import { openApiDocument, renderOpenApiJson } from '../../src/openapi/document.js';
 import { OPENAPI_JSON_PATH } from '../../src/openapi/write.js';
-import { createValidator } from './validator.js';
+import { createValidator } from '../helpers/openapi-validator.js';
 
 type Json = Record<string, unknown>;
 const walk = (node: unknown, visit: (n: Json, path: string) => void, path = '#') => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/openapi/document.js';
 import { WebhookSender } from '../../src/adapters/webhook-sender.js';
 import { analysedEvent, deletedEvent } from '../../src/core/image-events.js';
-import { newWebhookSecret } from '../fixtures/webhook-receiver.js';
-import { createValidator } from './validator.js';
+import { newWebhookSecret } from '../helpers/webhook-receiver.js';
+import { createValidator } from '../helpers/openapi-validator.js';
 
 const ID = 'https://travellog.example/openapi.json';
 const file = `456-${'e'.repeat(64)}.png`;

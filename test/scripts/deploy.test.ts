@@ -3,7 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, PARAMETERS_FILE, planDeploy, printableParameters, UsageError } from '../../scripts/deploy.js';
-import { MOTO_ACCOUNT, startMoto, type Moto } from '../fixtures/moto.js';
+import { MOTO_ACCOUNT, startMoto, type Moto } from '../helpers/moto.js';
 
 const SECRET = 'a-very-long-secret-123';
 

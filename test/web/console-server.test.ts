@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsole, localConsole, TOKEN_PATH, type Fallback } from '../../src/local/console.js';
-import { bootStack, type Booted } from '../integration/harness.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
 
 const serve = async (fallback: Fallback): Promise<{ server: Server; url: string }> => {
   const server = createServer((req, res) => {

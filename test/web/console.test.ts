@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsole, type ConsoleConfig } from '../../src/local/console.js';
 import { mintToken } from '../../src/local/token.js';
 import { ensureWebBuild, WEB_DIST } from '../../web/build.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { Api, bootStack, type Booted } from '../integration/harness.js';
-import { collectErrors, launchChromium, screenshot } from './browser.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { Api, bootStack, type Booted } from '../helpers/stack-harness.js';
+import { collectErrors, launchChromium, screenshot } from '../helpers/browser.js';
 
 const beach = solidPng([238, 214, 160], 96, 64);
 const cat = solidPng([120, 110, 100], 96, 64);

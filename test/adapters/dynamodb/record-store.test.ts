@@ -4,9 +4,9 @@ import { ANALYSIS_SORT_KEY, placementSortKey } from '../../../src/core/keys.js';
 import { DELETION_MARKER_SECONDS } from '../../../src/infra/table.js';
 import type { ScanPlan } from '../../../src/core/scan-plan.js';
 import type { AnalysisResult } from '../../../src/ports/record-store.js';
-import { startTestDynamo, type TestDynamo } from '../../fixtures/dynalite-table.js';
-import { label } from '../../fixtures/port-fakes.js';
-import { fileNameOf, hashOf, imageKeyOf, registration } from '../../fixtures/record-builders.js';
+import { startTestDynamo, type TestDynamo } from '../../helpers/dynalite-table.js';
+import { label } from '../../helpers/port-fakes.js';
+import { fileNameOf, hashOf, imageKeyOf, registration } from '../../helpers/record-builders.js';
 
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 const HOUR = 3600_000;

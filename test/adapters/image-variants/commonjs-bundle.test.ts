@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleEntry } from '../../../scripts/build.js';
-import { twoColourJpeg } from '../../fixtures/variant-images.js';
+import { twoColourJpeg } from '../../helpers/variant-images.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));

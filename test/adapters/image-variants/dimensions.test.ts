@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { JsImageProcessor } from '../../../src/adapters/image-variants/index.js';
-import { noiseJpeg, twoColourJpeg } from '../../fixtures/variant-images.js';
+import { noiseJpeg, twoColourJpeg } from '../../helpers/variant-images.js';
 
 const processor = new JsImageProcessor();
 const byName = async (original: Buffer) => Object.fromEntries((await processor.makeVariants(original)).map((v) => [v.name, v]));

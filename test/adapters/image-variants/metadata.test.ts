@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { JsImageProcessor } from '../../../src/adapters/image-variants/index.js';
-import { twoColourJpeg } from '../../fixtures/variant-images.js';
+import { twoColourJpeg } from '../../helpers/variant-images.js';
 
 const processor = new JsImageProcessor();
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JsImageProcessor } from '../../../src/adapters/image-variants/index.js';
 import { FAILURE_SENTENCES, PermanentImageError } from '../../../src/core/variants.js';
-import { notAnImage } from '../../fixtures/images.js';
-import { bombJpeg, bombPng, noiseJpeg } from '../../fixtures/variant-images.js';
+import { notAnImage } from '../../helpers/images.js';
+import { bombJpeg, bombPng, noiseJpeg } from '../../helpers/variant-images.js';
 
 const processor = new JsImageProcessor();
 

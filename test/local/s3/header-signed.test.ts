@@ -17,7 +17,7 @@ import {
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../src/local/constants.js';
-import { BUCKET, bodyBytes, errorCode, sdkClient, sendVerbatim, signedFetch, signRequest, startHarness, waitFor, type Harness } from './helpers.js';
+import { BUCKET, bodyBytes, errorCode, sdkClient, sendVerbatim, signedFetch, signRequest, startHarness, waitFor, type Harness } from '../../helpers/local-s3.js';
 
 const crc32Base64 = (data: Buffer) => {
   const out = Buffer.alloc(4);

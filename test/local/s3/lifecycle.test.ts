@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BUCKET, bodyBytes, signedFetch, startHarness, waitFor } from './helpers.js';
+import { BUCKET, bodyBytes, signedFetch, startHarness, waitFor } from '../../helpers/local-s3.js';
 
 describe('local S3: lifecycle', () => {
   const dirs: string[] = [];

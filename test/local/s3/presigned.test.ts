@@ -6,7 +6,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../../src/local/constants.js';
-import { BUCKET, bodyBytes, errorCode, fetchBody, sdkClient, sha256Base64, startHarness, waitFor, type Harness } from './helpers.js';
+import { BUCKET, bodyBytes, errorCode, fetchBody, sdkClient, sha256Base64, startHarness, waitFor, type Harness } from '../../helpers/local-s3.js';
 
 /** Presigns an upload exactly like the product: Content-Type and SHA-256 bound by the signature. */
 function presignUpload(client: S3Client, key: string, body: Buffer, contentType: string, options: { expiresIn?: number; signingDate?: Date } = {}) {

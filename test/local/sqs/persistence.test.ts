@@ -4,7 +4,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../../src/local/constants.js';
 import { SNAPSHOT_FILE_NAME, startEventSourcePoller, type LocalQueues, type QueueSettings } from '../../../src/local/sqs/index.js';
-import { clientFor, delay, makeDataDir, receiveAll, removeDataDir, startQueues, waitFor, type CountingClient } from './helpers.js';
+import { clientFor, delay, makeDataDir, receiveAll, removeDataDir, startQueues, waitFor, type CountingClient } from '../../helpers/local-sqs.js';
 
 describe('queue persistence across restarts', () => {
   let dataDir: string;

@@ -10,7 +10,7 @@ import {
   type LocalQueues,
   type Poller,
 } from '../../../src/local/sqs/index.js';
-import { clientFor, delay, makeDataDir, receiveAll, removeDataDir, startQueues, waitFor, type CountingClient } from './helpers.js';
+import { clientFor, delay, makeDataDir, receiveAll, removeDataDir, startQueues, waitFor, type CountingClient } from '../../helpers/local-sqs.js';
 
 interface Invocation {
   records: SQSRecord[];

@@ -11,7 +11,7 @@ import {
   receiveNext,
   removeDataDir,
   startQueues,
-} from './helpers.js';
+} from '../../helpers/local-sqs.js';
 
 describe('startLocalQueues', () => {
   let dataDir: string;

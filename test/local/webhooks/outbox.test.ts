@@ -6,7 +6,7 @@ import { verifyWebhook } from '../../../client/src/index.js';
 import { WebhookSender } from '../../../src/adapters/webhook-sender.js';
 import { deletedEvent, type OutgoingEvent } from '../../../src/core/image-events.js';
 import { Journal, startLocalOutbox, type LocalOutbox } from '../../../src/local/webhooks/index.js';
-import { newWebhookSecret, startWebhookReceiver } from '../../fixtures/webhook-receiver.js';
+import { newWebhookSecret, startWebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Fixture } from '../../src/adapters/fixture-label-detector.js';
 import { startStack, type Stack, type StackOptions } from '../../src/local/stack.js';
 import { mintToken } from '../../src/local/token.js';
-import { sha256 } from '../fixtures/images.js';
+import { sha256 } from './images.js';
 
 export interface Booted {
   stack: Stack;

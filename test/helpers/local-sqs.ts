@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../src/local/constants.js';
-import { startLocalQueues, type LocalQueues, type QueueSettings } from '../../../src/local/sqs/index.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
+import { startLocalQueues, type LocalQueues, type QueueSettings } from '../../src/local/sqs/index.js';
 
 export const QUEUE: QueueSettings = {
   name: 'analyzer-queue',

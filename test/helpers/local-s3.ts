@@ -7,8 +7,8 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../src/local/constants.js';
-import { startLocalS3, type LocalS3, type LocalS3Options, type S3EventNotification } from '../../../src/local/s3/index.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
+import { startLocalS3, type LocalS3, type LocalS3Options, type S3EventNotification } from '../../src/local/s3/index.js';
 
 export const BUCKET = 'travellog-images';
 
