@@ -1,3 +1,4 @@
+// Over 300 lines: one benchmark script (route latency, upload pipeline, scan cost) with its report writer; a bench, not product code.
 /**
  * npm run bench [-- --requests N] [-- --write] (after the detector bench; `--only api` for this one):
  * the API on the local stack with a fixture detector, client and stack in this one process.

@@ -1,3 +1,4 @@
+// Over 300 lines: the CloudFormation resources of storage, queues, functions and alarms in one generator (the API's part is ./template-api.ts); each resource reads the shared definitions.
 import { functionId, getAtt, ifCond, join, noValue, ref, sub, type Json, type Obj } from './cfn.js';
 import { FUNCTIONS, type FunctionSpec, type Scope } from './functions.js';
 import { QUEUE_DEFINITION, TABLE_DEFINITION } from './table.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the one OpenAPI document (every route, parameter, status and header, read top to bottom as the document it renders); the body schemas are already elsewhere (src/wire via ./schemas.ts).
 /**
  * The OpenAPI 3.1 description of the whole HTTP API (docs/api.md): routes,
  * parameters, statuses and headers are written here; every body schema derives

@@ -1,3 +1,4 @@
+// Over 300 lines: the property-based tests of every parser (file names, receiver bodies, label filters, scan plans, claims) and their shared arbitraries.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { DomainError } from '../../src/core/errors.js';

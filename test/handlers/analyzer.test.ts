@@ -1,3 +1,4 @@
+// Over 300 lines: the analyzer's behaviour end to end on one dynalite table (once per distinct image, reuse, moderation, failures, stale notifications); each suite builds on the same fixtures.
 import '../helpers/quiet-powertools.js';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Over 300 lines: SigV4 for S3 in its two forms (presigned query, Authorization header) shares one canonical-request and signing path; split, the two halves would each need the other's internals.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { canonicalHeaders, canonicalQuery, canonicalUri, firstQueryValue, type QueryParam } from './canonical.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the record store port's contract on a real dynalite table, one suite per item kind and race; the suites share one table and the same builders.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRecord } from '../../../src/core/image-record.js';
 import { ANALYSIS_SORT_KEY, placementSortKey } from '../../../src/core/keys.js';

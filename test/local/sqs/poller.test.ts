@@ -1,3 +1,4 @@
+// Over 300 lines: one suite per Lambda event-source rule (batching, visibility, partial failures, DLQ, shutdown) against one real queue; split it and each file re-creates that queue set-up.
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
