@@ -17,7 +17,7 @@ import { createNotifier } from '../../src/handlers/notifier.js';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalQueues } from '../../src/local/sqs/index.js';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/constants.js';
-import { newWebhookSecret, startWebhookReceiver } from '../fixtures/webhook-receiver.js';
+import { newWebhookSecret, startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { FUNCTIONS, type FunctionSpec } from '../../src/infra/functions.js';
 import { LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from '../../src/local/constants.js';
 import { startLocalDynamo } from '../../src/local/dynamodb/index.js';
