@@ -7,6 +7,8 @@ import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { ImagesConfig, type Env } from '../config.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RecordStore } from '../ports/record-store.js';
+import type * as z from 'zod/mini';
+import type { ImageRecord } from '../wire/images.js';
 import { httpFunction, json, type Route } from './http.js';
 
 export interface ImagesDeps {
@@ -50,7 +52,7 @@ export const imagesRoute =
       uploaded_at: record.uploaded_at ?? null,
       analysed_at: record.analysed_at ?? null,
       expires_at: record.expires_at ? new Date(record.expires_at * 1000).toISOString() : null,
-    });
+    } satisfies z.output<typeof ImageRecord>);
   };
 
 export const createImagesHandler = (env: Env) =>

@@ -4,6 +4,8 @@ import { s3Client } from '../adapters/aws-clients/s3.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { ObtainConfig, type Env } from '../config.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import type * as z from 'zod/mini';
+import type { ObtainUrl } from '../wire/obtain.js';
 import { httpFunction, json, type Route } from './http.js';
 
 export interface ObtainDeps {
@@ -21,7 +23,7 @@ export const obtainRoute =
     const fileName = ownedFileName(req.pathParameter('file_name'), req.userId()).fileName;
     if (!(await objects.exists(fileName))) throw new DomainError('not_found', `No image ${fileName}.`);
     const url = await objects.presignDownload(fileName, readExpiration);
-    if (/\bapplication\/json\b/i.test(req.header('accept') ?? '')) return json(200, { url, expires_in: readExpiration });
+    if (/\bapplication\/json\b/i.test(req.header('accept') ?? '')) return json(200, { url, expires_in: readExpiration } satisfies z.output<typeof ObtainUrl>);
     return { status: 302, headers: { Location: url } };
   };
 
