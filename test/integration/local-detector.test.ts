@@ -18,7 +18,9 @@ describe('npm start’s default detector: real labels from real pixels, end to e
     stack = await startStack({
       port: 0,
       dataDir: await mkdtemp(join(tmpdir(), 'travellog-local-detector-')),
-      visibilityTimeoutSeconds: 1,
+      // Also the local analyzer's time limit: the model's first inference on a loaded 2-core machine can take
+      // seconds, and a timed-out first attempt turns 'detected' into 'reused' on the retry.
+      visibilityTimeoutSeconds: 10,
       maxReceiveCount: 2,
       ttlSweepIntervalMs: 3_600_000,
     });
