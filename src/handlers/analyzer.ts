@@ -56,7 +56,14 @@ export const createRecordHandler = (d: AnalyzerDeps, log: Pick<Logger, 'warn'> =
   };
 };
 
-export const createAnalyzer = (env: Env, overrides: { detector?: LabelDetector; objects?: ObjectStore } = {}) => {
+export interface AnalyzerOverrides {
+  detector?: LabelDetector;
+  objects?: ObjectStore;
+  /** Sees each message's error before it goes back to the queue (the local stack prints why). */
+  onRecordError?: (record: SQSRecord, error: unknown) => void;
+}
+
+export const createAnalyzer = (env: Env, overrides: AnalyzerOverrides = {}) => {
   const logger = functionLogger('analyzer');
   const metrics = functionMetrics();
   const recordHandler = lazy(async () => {
@@ -81,7 +88,18 @@ export const createAnalyzer = (env: Env, overrides: { detector?: LabelDetector; 
   });
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
-    const handle = await recordHandler();
+    const handleRecord = await recordHandler();
+    const onError = overrides.onRecordError;
+    const handle = onError
+      ? async (r: SQSRecord) => {
+          try {
+            await handleRecord(r);
+          } catch (e) {
+            onError(r, e);
+            throw e;
+          }
+        }
+      : handleRecord;
     try {
       // Partial batch response: only the failed messages return to the queue.
       return await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {

@@ -1,16 +1,45 @@
 /** npm start: the whole backend on this machine (README: The local stack and AWS). */
+import './sdk-notice.js';
+import { formatBanner } from './banner.js';
+import { describeStartFailure, probePort } from './start-failure.js';
 import { startStack } from './stack.js';
+import { createTerminalLog, parseLogLevel } from './terminal-log.js';
 
+const startedAt = Date.now();
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = process.env.DATA_DIR ?? '.data';
+const log = createTerminalLog({ level: parseLogLevel(process.env.LOG_LEVEL) });
+
+const fail = (e: unknown): never => {
+  const { message, exitCode } = describeStartFailure(e, { port, dataDir });
+  console.error(message);
+  process.exit(exitCode);
+};
+
+// A busy port is found before anything starts (the stores would otherwise start, then stop again).
+await probePort(port).catch(fail);
+// dynalite throws outside any promise when LevelDB cannot open (another stack holds DATA_DIR).
+process.once('uncaughtException', fail);
 const stack = await startStack({
-  port: Number(process.env.PORT ?? 3000),
-  dataDir: process.env.DATA_DIR ?? '.data',
+  port,
+  dataDir,
   jwtSecret: process.env.JWT_SECRET,
   labelDetector: process.env.LABEL_DETECTOR,
-});
-console.log(`TravelLog backend-serverless (local) listening on ${stack.url}`);
-console.log(`  S3 ${stack.s3Endpoint} · DynamoDB ${stack.dynamoEndpoint} · SQS ${stack.sqsEndpoint}`);
-if (stack.webhookUrl) console.log(`  webhooks → ${stack.webhookUrl} (signed with WEBHOOK_SECRET; local DLQ in ${process.env.DATA_DIR ?? '.data'}/webhooks/dlq.jsonl)`);
-console.log(`  token: npm run token -- <user_id>   health: curl ${stack.url}/health`);
+  log,
+}).catch(fail);
+process.off('uncaughtException', fail);
+
+console.log(
+  formatBanner({
+    url: stack.url,
+    dataDir: stack.dataDir,
+    labelDetector: stack.labelDetector,
+    detectorState: stack.detectorState?.(),
+    logLevel: log.level,
+    webhookUrl: stack.webhookUrl && `${stack.webhookUrl} (signed with WEBHOOK_SECRET; undeliverable events in ${dataDir}/webhooks/dlq.jsonl)`,
+    startedInMs: Date.now() - startedAt,
+  }),
+);
 
 let stopping = false;
 const shutdown = async (signal: string) => {

@@ -19,6 +19,8 @@ import { s3TestEvent, startLocalS3 } from './s3/index.js';
 import { startEventSourcePoller, startLocalQueues } from './sqs/index.js';
 import { startLocalWebhooks, type LocalOutbox } from './webhooks/index.js';
 import { DEFAULT_LOCAL_SECRET } from './token.js';
+import { createAnalysisLog } from './analysis-log.js';
+import { createTerminalLog, type TerminalLog } from './terminal-log.js';
 
 export const LOCAL_BUCKET = 'travellog-images-local';
 export const LOCAL_TABLE = 'travellog-images-local';
@@ -57,6 +59,8 @@ export interface StackOptions {
   maxReceiveCount?: number;
   authorizerCacheTtlSeconds?: number;
   ttlSweepIntervalMs?: number;
+  /** Where the stack reports requests, analysis retries and errors (default: errors only, on stderr). */
+  log?: TerminalLog;
 }
 
 export interface Stack {
@@ -69,6 +73,12 @@ export interface Stack {
   webhooks?: LocalOutbox;
   queueUrl: string;
   dlqUrl: string;
+  /** The data directory, absolute. */
+  dataDir: string;
+  /** The LABEL_DETECTOR setting in force (`local`, `fixture:<path>`, `rekognition`). */
+  labelDetector: string;
+  /** The embedded model's state (`warming`, `ready`, `failed`) with LABEL_DETECTOR=local. */
+  detectorState?: () => string;
   /** Runs the TTL sweeper once, now. */
   sweepExpired(): Promise<number>;
   stop(): Promise<void>;
@@ -90,11 +100,12 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
   const dataDir = resolve(o.dataDir ?? '.data');
   await Promise.all(['s3', 'dynamodb', 'sqs', 'webhooks'].map((d) => mkdir(join(dataDir, d), { recursive: true })));
   const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const log = o.log ?? createTerminalLog({ level: 'error' });
   const closers: (() => Promise<void>)[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      for (const close of closers.reverse()) await close().catch((e) => console.error('stop:', e));
+      for (const close of closers.reverse()) await close().catch((e) => log.error('stop', e));
     })());
   try {
     const dynamo = await startLocalDynamo({ ...common, path: join(dataDir, 'dynamodb'), host: LOCAL_HOST, tableName: LOCAL_TABLE });
@@ -151,12 +162,22 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
     // Webhooks (WEBHOOK_URL / WEBHOOK_SECRET): a stack-level setting like AWS's WebhookUrl parameter,
     // never passed to a function's environment. Closed after the poller (closers run in reverse).
     const webhookEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WEBHOOK_')));
-    const webhooks = await startLocalWebhooks({ ...webhookEnv, ...o.webhooks }, dataDir, { onError: (e) => console.error('webhooks:', e) });
+    const webhooks = await startLocalWebhooks({ ...webhookEnv, ...o.webhooks }, dataDir, { onError: (e) => log.error('webhooks', e) });
     if (webhooks) closers.push(() => webhooks.outbox.close());
 
     // The embedded model warms up while the rest starts; images that arrive meanwhile wait for it.
     const localDetector = env.LABEL_DETECTOR === 'local' ? LocalLabelDetector.start(s3Client(env)) : undefined;
-    if (localDetector) closers.push(() => localDetector.close());
+    if (localDetector) {
+      closers.push(() => localDetector.close());
+      const warming = Date.now();
+      localDetector.ready().then(
+        () => log.info(`label detector ready (embedded model loaded in ${((Date.now() - warming) / 1000).toFixed(1)} s)`),
+        (e) => {
+          if (localDetector.state !== 'closed') log.error('label detector failed to load; images wait and retry', e);
+        },
+      );
+    }
+    const analysisLog = createAnalysisLog(log, { maxReceiveCount, visibilityTimeoutSeconds });
 
     const poller = startEventSourcePoller({
       client: sqs,
@@ -167,8 +188,9 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       maximumBatchingWindowSeconds: 0,
       visibilityTimeoutSeconds,
       reportBatchItemFailures: true,
-      handler: createAnalyzer(env, localDetector ? { detector: localDetector } : {}),
-      onError: (e) => console.error('analyzer invocation failed:', e),
+      handler: createAnalyzer(env, { ...(localDetector ? { detector: localDetector } : {}), onRecordError: analysisLog.onRecordError }),
+      onError: (e) => log.error('analyzer invocation failed', e),
+      onMessageFailed: analysisLog.onMessageFailed,
     });
     closers.push(poller.stop);
 
@@ -177,7 +199,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       endpoint: dynamo.endpoint,
       tableName: LOCAL_TABLE,
       intervalMs: o.ttlSweepIntervalMs ?? 60_000,
-      onError: (e) => console.error('ttl sweeper:', e),
+      onError: (e) => log.error('ttl sweeper', e),
     });
     closers.push(sweeper.stop);
 
@@ -194,6 +216,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       allowedOrigins,
       // GET /openapi.json (public): the API's OpenAPI 3.1 document; then the web console at / (src/local/console.ts)
       fallback: chainFallbacks(serveOpenApi, localConsole(env)),
+      onResponse: log.request,
       // The routes src/infra/functions.ts declares (as the template does), each to its function's handler.
       routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, localDetector) }),
     });
@@ -208,6 +231,9 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       webhooks: webhooks?.outbox,
       queueUrl: queues.queueUrl,
       dlqUrl: queues.dlqUrl,
+      dataDir,
+      labelDetector: env.LABEL_DETECTOR ?? 'local',
+      ...(localDetector ? { detectorState: () => localDetector.state } : {}),
       sweepExpired: sweeper.sweep,
       stop,
     };

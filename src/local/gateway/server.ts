@@ -102,6 +102,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       if (decision.outcome === 'forbidden') return fail(GATEWAY_RESPONSES.ACCESS_DENIED);
       if (decision.outcome === 'authorizer_error') return fail(GATEWAY_RESPONSES.AUTHORIZER_FAILURE);
       authorizer = decision.requestContextAuthorizer;
+      if (authorizer?.user_id !== undefined) usersOf.set(res, String(authorizer.user_id));
     }
 
     const extendedRequestId = randomBytes(11).toString('base64');
@@ -153,7 +154,25 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     res.end(answer.body);
   }
 
+  /** Who made each request, for the access log. */
+  const usersOf = new WeakMap<ServerResponse, string>();
+  const logAnswer = (req: IncomingMessage, res: ServerResponse, at: Date, started: number) => {
+    if (!o.onResponse) return;
+    const user = usersOf.get(res);
+    o.onResponse({
+      at,
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?')[0] ?? '/',
+      status: res.statusCode,
+      ms: performance.now() - started,
+      ...(user !== undefined ? { user } : {}),
+    });
+  };
+
   const server = createServer((req, res) => {
+    const at = new Date();
+    const started = performance.now();
+    res.once('close', () => logAnswer(req, res, at, started));
     handle(req, res).catch((e: unknown) => {
       console.error('[gateway] unexpected error:', e);
       if (!res.headersSent) sendGatewayError(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, {}, 'none');

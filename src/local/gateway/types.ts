@@ -42,6 +42,19 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Extra non-API handler for requests no route matches (e.g. static files); return false if not handled. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Called once per answered request (the local stack prints one line each). */
+  onResponse?: (entry: AccessLogEntry) => void;
+}
+
+export interface AccessLogEntry {
+  at: Date;
+  method: string;
+  /** Without the query string (it may carry personal data). */
+  path: string;
+  status: number;
+  ms: number;
+  /** The authorizer's user_id, when the route is authorized and the token passed. */
+  user?: string;
 }
 
 export interface Gateway {

@@ -24,10 +24,21 @@ export interface EventSourceMapping {
   concurrency?: number; // parallel batches, default 1
   handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
   onError?: (err: unknown) => void;
+  /** Each message the handler failed: it comes back after the visibility timeout, or the queue redrives it to the DLQ. */
+  onMessageFailed?: (failure: FailedMessage) => void;
   /** Context.functionName; default `<queue name>-consumer`. */
   functionName?: string;
   /** Lambda's function timeout; default visibilityTimeoutSeconds (AWS requires timeout ≤ visibility). */
   functionTimeoutSeconds?: number;
+}
+
+export interface FailedMessage {
+  messageId: string;
+  body: string;
+  /** How many times it has been received, this time included. */
+  receiveCount: number;
+  /** Set when the whole batch failed (the handler threw, timed out or answered malformed). */
+  batchFailure?: string;
 }
 
 export interface Poller {
@@ -152,10 +163,22 @@ export function startEventSourcePoller(m: EventSourceMapping): Poller {
         if (outcome.kind === 'all-failed') reportError(new Error(`whole batch failed: ${outcome.reason}`));
       } catch (err) {
         reportError(err);
-        outcome = { kind: 'all-failed', reason: 'handler threw' };
+        outcome = { kind: 'all-failed', reason: `handler threw: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      const failed = outcome.kind === 'partial' ? outcome.failedMessageIds : new Set<string>();
+      if (m.onMessageFailed) {
+        const batchFailure = outcome.kind === 'all-failed' ? outcome.reason : undefined;
+        for (const message of messages) {
+          if (batchFailure === undefined && !failed.has(message.MessageId ?? '')) continue;
+          m.onMessageFailed({
+            messageId: message.MessageId ?? '',
+            body: message.Body ?? '',
+            receiveCount: Number(message.Attributes?.ApproximateReceiveCount) || 1,
+            ...(batchFailure !== undefined ? { batchFailure } : {}),
+          });
+        }
       }
       if (outcome.kind === 'all-failed') return; // everything reappears after the visibility timeout
-      const failed = outcome.kind === 'partial' ? outcome.failedMessageIds : new Set<string>();
       const succeeded = messages.filter((message) => !failed.has(message.MessageId ?? ''));
       if (succeeded.length > 0) await deleteMessages(succeeded);
     } finally {
