@@ -10,6 +10,7 @@ import {
   UnauthorizedError,
   UploadRefusedError,
   ValidationError,
+  explainUnauthorized,
 } from '../../client/src/index.js';
 
 /** Exit codes, documented in `--help`. */
@@ -29,6 +30,18 @@ export const EXIT = {
 /** A problem found before any request (bad flag, no token): exit 2 with this message. */
 export class UsageError extends Error {}
 
+/** The token is refused whatever the API's settings (not a JWT, expired…): found before any request, exit 3. */
+export class TokenError extends Error {}
+
+/** What the command was about, so a message fits it. */
+export interface ErrorContext {
+  apiUrl?: string;
+  /** The user id in the file name the command is about (`status`, `get`, `rm`…), if any. */
+  fileOwner?: string;
+}
+
+const TOKEN_HELP = 'Set API_TOKEN to a fresh token (for the local stack: export API_TOKEN=$(travellog token <user_id>)).';
+
 const S3_HINTS: Record<string, string> = {
   BadDigest: 'the bytes sent are not the ones hashed (the file changed, or the hash is wrong)',
   SignatureDoesNotMatch: 'the PUT did not carry exactly the upload_headers the receiver returned',
@@ -37,13 +50,13 @@ const S3_HINTS: Record<string, string> = {
 };
 
 /** A one-line, actionable message and an exit code for any error. */
-export const describeError = (e: unknown, apiUrl?: string): { message: string; exit: number } => {
+export const describeError = (e: unknown, ctx: ErrorContext = {}): { message: string; exit: number } => {
+  const { apiUrl } = ctx;
   if (e instanceof UsageError) return { message: e.message, exit: EXIT.usage };
+  if (e instanceof TokenError) return { message: `${e.message}. ${TOKEN_HELP}`, exit: EXIT.auth };
   if (e instanceof UnauthorizedError) {
-    return {
-      message: `Unauthorized (401 ${e.code}): ${e.message}. Check API_TOKEN (expired? signed with another secret?) — or the image is another user's.`,
-      exit: EXIT.auth,
-    };
+    const why = e.tokenDiagnosis ? explainUnauthorized(e.tokenDiagnosis, ctx.fileOwner !== undefined ? { fileOwner: ctx.fileOwner } : {}) : e.message;
+    return { message: `Unauthorized (401): ${why}.`, exit: EXIT.auth };
   }
   if (e instanceof ForbiddenError) return { message: `Forbidden (403 ${e.code}): ${e.message}. The user_id must be the token's user.`, exit: EXIT.auth };
   if (e instanceof ValidationError) return { message: `Refused as invalid (${e.status} ${e.code}): ${e.message}`, exit: EXIT.usage };

@@ -8,9 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createClient, downloadToFile, FILE_NAME_PATTERN, FINAL_STATUSES, ScanQuery, USER_ID_PATTERN, type ImageRecord, type NodeClient } from '../../client/src/index.js';
+import { createClient, diagnoseToken, downloadToFile, FILE_NAME_PATTERN, FINAL_STATUSES, isCertainRefusal, ScanQuery, USER_ID_PATTERN, type ImageRecord, type NodeClient } from '../../client/src/index.js';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
-import { describeError, EXIT, UsageError } from './errors.js';
+import { describeError, EXIT, TokenError, UsageError, type ErrorContext } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { formatBytes } from './table.js';
 import { listen } from './listen.js';
@@ -49,6 +49,8 @@ Examples:
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let exit: number = EXIT.ok;
+  /** What the running command is about, for its error messages. */
+  const context: ErrorContext = {};
   const out = (s: string) => io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
   const err = (s: string) => io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
@@ -71,16 +73,22 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       throw new UsageError('No token: set API_TOKEN or pass --token (for the local stack: export API_TOKEN=$(travellog token <user_id>)).');
     }
     if (!/^https?:\/\/[^/]/.test(apiUrl)) throw new UsageError(`API_URL is not an http(s) URL: ${apiUrl}`);
+    // Refusals that no API setting would accept are said before any request (the API's 401 cannot say why).
+    const { problem } = diagnoseToken(token);
+    if (isCertainRefusal(problem)) throw new TokenError(`API_TOKEN is unusable: ${problem!.message}`);
     return createClient({ baseUrl: apiUrl, token, ...(user !== undefined ? { userId: user } : {}) });
   };
 
   /** A file name as the API gives it, or a local picture whose file name is computed (hash + the token's user). */
   const fileNameOf = async (client: NodeClient, arg: string): Promise<string> => {
-    if (FILE_NAME_PATTERN.test(arg)) return arg;
-    const info = await stat(resolve(io.cwd, arg)).catch(() => undefined);
-    if (!info?.isFile()) throw new UsageError(`"${arg}" is neither a file name (<user_id>-<sha256>.<jpg|png>) nor a local picture.`);
-    const prepared = await client.hashPicture(resolve(io.cwd, arg));
-    return client.fileNameOf(prepared);
+    let name = arg;
+    if (!FILE_NAME_PATTERN.test(arg)) {
+      const info = await stat(resolve(io.cwd, arg)).catch(() => undefined);
+      if (!info?.isFile()) throw new UsageError(`"${arg}" is neither a file name (<user_id>-<sha256>.<jpg|png>) nor a local picture.`);
+      name = await client.fileNameOf(await client.hashPicture(resolve(io.cwd, arg)));
+    }
+    context.fileOwner = name.slice(0, name.lastIndexOf('-'));
+    return name;
   };
 
   const fileHelp = 'a file name (<user_id>-<sha256>.<jpg|png>) or a local picture (hashed to find its name)';
@@ -259,7 +267,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
-    const { message, exit: code } = describeError(e, apiUrlOf());
+    const { message, exit: code } = describeError(e, { ...context, apiUrl: apiUrlOf() });
     err(`travellog: ${message}`);
     return code;
   }

@@ -17,6 +17,8 @@
  * | `ApiError`             | anything else the API answered                             |
  */
 
+import type { TokenDiagnosis } from './token-diagnosis.js';
+
 export type ErrorKind =
   | 'unauthorized'
   | 'forbidden'
@@ -57,6 +59,8 @@ export class ApiError extends TravelLogError {
 
 export class UnauthorizedError extends ApiError {
   override readonly kind = 'unauthorized' as const;
+  /** What reading the token locally found (set by the client; the API's 401 never says why). */
+  tokenDiagnosis?: TokenDiagnosis;
 }
 export class ForbiddenError extends ApiError {
   override readonly kind = 'forbidden' as const;

@@ -2,7 +2,8 @@
  * The API transport: base URL, token, one JSON call with timeout, typed errors
  * and retries where safe; and the default streamed PUT to a presigned URL.
  */
-import { apiErrorFor, NetworkError, PictureChangedError } from './errors.js';
+import { apiErrorFor, NetworkError, PictureChangedError, UnauthorizedError } from './errors.js';
+import { diagnoseToken } from './token-diagnosis.js';
 import type { ClientOptions, PutTransport } from './options.js';
 import { userIdFromToken } from './options.js';
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryOptions } from './retry.js';
@@ -157,6 +158,7 @@ export const createTransport = (options: ClientOptions) => {
           if (res.status >= 400) {
             const err = apiErrorFor(res.status, body, res.headers.get('x-amzn-requestid') ?? undefined);
             err.retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+            if (err instanceof UnauthorizedError) err.tokenDiagnosis = diagnoseToken(t, { userClaims: options.userClaims });
             throw err;
           }
           return { status: res.status, headers: res.headers, body };

@@ -122,7 +122,7 @@ describe('the travellog CLI (spawned) against the local stack', () => {
 
   it('a clear message and exit code for each error class', async () => {
     const port = await closedPort();
-    const [forged, stranger, forbidden, badName, badFilter, noToken, down, missingPath, usage] = await Promise.all([
+    const [forged, stranger, forbidden, badName, badFilter, noToken, down, missingPath, usage, expired, garbage] = await Promise.all([
       travellog(['scan'], { ...env, API_TOKEN: `${env.API_TOKEN!.slice(0, -3)}xyz` }),
       mintToken('45').then((t) => travellog(['status', `456-${sha256(city)}.png`], { ...env, API_TOKEN: t })),
       travellog(['upload', join(folder, 'city.png'), '--post', '103', '--user', '457', '--json'], env),
@@ -132,11 +132,18 @@ describe('the travellog CLI (spawned) against the local stack', () => {
       travellog(['scan'], { ...env, API_URL: `http://127.0.0.1:${port}` }),
       travellog(['upload', join(folder, 'nope.png'), '--post', '1'], env),
       travellog(['upload', folder], env),
+      mintToken('456', { ttlSeconds: -600 }).then((t) => travellog(['scan'], { ...env, API_TOKEN: t })),
+      travellog(['status', `456-${sha256(city)}.png`], { ...env, API_TOKEN: 'not-a-token' }),
     ]);
     expect(forged.code).toBe(3);
-    expect(forged.stderr).toMatch(/^travellog: Unauthorized \(401 unauthorized\): .*Check API_TOKEN/);
+    expect(forged.stderr).toMatch(/^travellog: Unauthorized \(401\): the token reads well \(user 456, valid until .*\), so its signature was refused: it was signed with another secret than the API's JWT_SECRET/);
+    expect(forged.stderr).not.toMatch(/another user|image/); // a scan is about no image
     expect(stranger.code).toBe(3);
-    expect(stranger.stderr).toMatch(/another user/);
+    expect(stranger.stderr).toMatch(/^travellog: Unauthorized \(401\): the image belongs to user 456, and the token is user 45's\.$/m);
+    expect(expired.code).toBe(3); // said before any request
+    expect(expired.stderr).toMatch(/^travellog: API_TOKEN is unusable: the token expired at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(10 minutes ago\)/);
+    expect(garbage.code).toBe(3);
+    expect(garbage.stderr).toMatch(/API_TOKEN is unusable: the token is not a JWT/);
     expect(forbidden.code).toBe(1);
     expect(JSON.parse(forbidden.stdout).results[0].error).toMatchObject({ kind: 'forbidden', status: 403, code: 'forbidden' });
     expect(badName.code).toBe(2);

@@ -7,11 +7,16 @@ import {
   UnauthorizedError,
   UploadRefusedError,
   ValidationError,
+  explainUnauthorized,
 } from './api.js';
+import { sentence } from './format.js';
 
 /** A sentence a person can act on, for any error the client (or the browser) throws. */
 export const describeError = (e: unknown, apiUrl?: string): string => {
-  if (e instanceof UnauthorizedError) return `The API refused the token (${e.message}). Sign in again.`;
+  if (e instanceof UnauthorizedError) {
+    const why = e.tokenDiagnosis ? ` ${sentence(explainUnauthorized(e.tokenDiagnosis))}` : ` (${e.message})`;
+    return `The API refused the token.${why} Sign in again.`;
+  }
   if (e instanceof ForbiddenError) return `Not allowed: ${e.message}`;
   if (e instanceof ValidationError) return `The API refused the request: ${e.message}`;
   if (e instanceof NotFoundError) return `Not found: ${e.message}`;

@@ -26,3 +26,6 @@ export const isFinal = (s: ImageStatus | undefined): boolean => s !== undefined 
 
 /** `456-<64 hex>.png` → `456-1a2b3c…9f.png`, for narrow places (the full name stays in `title`). */
 export const shortFileName = (name: string): string => name.replace(/^([^-]+-)([0-9a-f]{6})[0-9a-f]{52}([0-9a-f]{6})/, '$1$2…$3');
+
+/** "the token expired …" → "The token expired ….". */
+export const sentence = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;

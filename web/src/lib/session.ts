@@ -3,7 +3,8 @@
  * (gone with the tab), and the API client that sends it.
  */
 import { markRaw, reactive } from 'vue';
-import { createClient, userIdFromToken, type Client } from './api.js';
+import { createClient, diagnoseToken, type Client } from './api.js';
+import { sentence } from './format.js';
 import type { ConsoleConfig } from './config.js';
 
 const STORAGE_KEY = 'travellog.console.token';
@@ -41,29 +42,16 @@ export const api = (): Client => {
   return client;
 };
 
-const payloadOf = (token: string): Record<string, unknown> | undefined => {
-  const part = token.split('.')[1];
-  if (!part) return undefined;
-  try {
-    const b64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
-    const json: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
-    return typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-/** Reads a token without verifying it (the API does that): its user and expiry, or why it is unusable. */
+/**
+ * Reads a token without verifying it (the API does that): its user and expiry, or why the API
+ * would refuse it (client/src/token-diagnosis.ts: expired at …, no user_id/sub claim, not a JWT).
+ */
 export const inspectToken = (raw: string, claims: string[], now = Date.now()): SignedIn | { problem: string } => {
   const token = raw.trim().replace(/^Bearer\s+/i, '');
-  if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) return { problem: 'This is not a JWT (three base64url parts separated by dots).' };
-  const payload = payloadOf(token);
-  if (!payload) return { problem: 'The token’s payload is not JSON.' };
-  const userId = userIdFromToken(token, claims);
-  if (userId === undefined) return { problem: `The token names no user: it has none of the claims ${claims.join(', ')}.` };
-  const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
-  if (exp !== undefined && exp <= now) return { problem: `The token expired at ${new Date(exp).toLocaleString()}.` };
-  return { token, userId: String(userId), ...(exp !== undefined ? { expiresAt: exp } : {}) };
+  const d = diagnoseToken(token, { userClaims: claims, now, leewaySeconds: 0 });
+  // A token without exp may still pass an API run with JWT_REQUIRE_EXP=false: let the API judge it.
+  if (d.problem && d.problem.code !== 'no_expiry') return { problem: sentence(d.problem.message) };
+  return { token, userId: String(d.userId), ...(d.expiresAt ? { expiresAt: d.expiresAt.getTime() } : {}) };
 };
 
 export const init = (config: ConsoleConfig): void => {
