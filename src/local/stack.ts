@@ -8,7 +8,7 @@ import { FUNCTIONS } from '../infra/functions.js';
 import { QUEUE_DEFINITION } from '../infra/table.js';
 import { createAnalyzer } from '../handlers/analyzer.js';
 import { createAuthorizer } from '../handlers/authorizer.js';
-import { serveOpenApi } from '../openapi/serve.js';
+import { serveDocs, serveOpenApi } from '../openapi/serve.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.js';
 import { chainFallbacks, localConsole } from './console.js';
 import { startLocalDynamo } from './dynamodb/index.js';
@@ -214,8 +214,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       authorizer: createAuthorizer(env),
       authorizerCacheTtlSeconds: o.authorizerCacheTtlSeconds ?? 300,
       allowedOrigins,
-      // GET /openapi.json (public): the API's OpenAPI 3.1 document; then the web console at / (src/local/console.ts)
-      fallback: chainFallbacks(serveOpenApi, localConsole(env)),
+      // GET /openapi.json and /docs (public): the API's OpenAPI 3.1 document and its reference page; then the web console at / (src/local/console.ts)
+      fallback: chainFallbacks(serveOpenApi, serveDocs, localConsole(env)),
       onResponse: log.request,
       // The routes src/infra/functions.ts declares (as the template does), each to its function's handler.
       routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, localDetector) }),
