@@ -43,7 +43,7 @@ export const formatUtc = (d: Date): string => `${d.toISOString().slice(0, 19).re
 /** "12 minutes ago", "in 3 hours" */
 export const relativeTime = (ms: number): string => {
   const s = Math.abs(ms) / 1000;
-  const [n, unit] = s < 90 ? [Math.round(s), 'second'] : s < 5400 ? [Math.round(s / 60), 'minute'] : s < 129600 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86400), 'day'];
+  const [n, unit] = s < 90 ? [Math.round(s), 'second'] : s < 3570 ? [Math.round(s / 60), 'minute'] : s < 86400 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86400), 'day'];
   const phrase = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return ms < 0 ? `${phrase} ago` : `in ${phrase}`;
 };

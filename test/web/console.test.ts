@@ -254,7 +254,11 @@ describe('web console (Chromium)', () => {
     await page.goto(`${otherHost.origin}/`);
     await page.getByLabel('JSON Web Token').fill('not a token');
     await page.getByRole('button', { name: 'Sign in with this token' }).click();
-    expect(await page.getByRole('alert').textContent()).toContain('This is not a JWT');
+    expect(await page.getByRole('alert').textContent()).toContain('The token is not a JWT');
+    // Read locally, before any request: an expired token says when it expired.
+    await page.getByLabel('JSON Web Token').fill(await mintToken('789', { ttlSeconds: -3600 }));
+    await page.getByRole('button', { name: 'Sign in with this token' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/^The token expired at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(1 hour ago\); get a new one\.$/);
 
     await page.getByLabel('JSON Web Token').fill(await mintToken('789'));
     await page.getByRole('button', { name: 'Sign in with this token' }).click();
@@ -271,7 +275,9 @@ describe('web console (Chromium)', () => {
     await local.getByLabel('JSON Web Token').fill(await mintToken('789', { secret: 'another-secret-of-16+chars' }));
     await local.getByRole('button', { name: 'Sign in with this token' }).click();
     await local.getByRole('alert').waitFor();
-    expect(await local.getByRole('alert').textContent()).toMatch(/^The API refused the token \(.+\)\. Sign in again\.$/);
+    expect(await local.getByRole('alert').textContent()).toMatch(
+      /^The API refused the token\. The token reads well \(user 789, valid until .+\), so its signature was refused: it was signed with another secret than the API's JWT_SECRET.*\. Sign in again\.$/,
+    );
     expect(localErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
     await local.close();
   }, 60_000);
