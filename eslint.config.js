@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.data', 'serverless', 'coverage', 'test-results', 'web/dist'] },
+  { ignores: ['node_modules', 'dist', '.data', 'serverless', 'coverage', 'test-results', 'web/dist', 'cli/dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,4 +12,6 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'src/local/main.ts', 'bench/**'], rules: { 'no-console': 'off' } },
+  // Plain-JS entry points run by Node as they are (the bin, the CLI's build).
+  { files: ['cli/**/*.{js,mjs}'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }, rules: { 'no-console': 'off' } },
 );

@@ -11,9 +11,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createClient, diagnoseToken, downloadToFile, FILE_NAME_PATTERN, FINAL_STATUSES, isCertainRefusal, ScanQuery, USER_ID_PATTERN, type ImageRecord, type NodeClient } from '../../client/src/index.js';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
 import { describeError, EXIT, TokenError, UsageError, type ErrorContext } from './errors.js';
-import { processIo, type Io } from './io.js';
+import { colorsFor, processIo, type Io } from './io.js';
 import { formatBytes } from './table.js';
 import { listen } from './listen.js';
+import { printLongListing } from './listing.js';
+import pkg from '../../package.json' with { type: 'json' };
 import { runUpload } from './upload.js';
 
 const DEFAULT_API_URL = 'http://127.0.0.1:3000';
@@ -28,12 +30,15 @@ interface Globals {
   apiUrl?: string;
   token?: string;
   json?: boolean;
+  color: boolean;
+  wide?: boolean;
 }
 
 const HELP_AFTER = `
 Configuration:
   API_URL     the API's base URL (default ${DEFAULT_API_URL}, the local stack)
   API_TOKEN   the user's JWT (for the local stack: export API_TOKEN=$(travellog token 456))
+  NO_COLOR    any value: no colour (like --no-color); FORCE_COLOR=1 colours a pipe too
 
 Exit codes:
   0 ok · 1 a picture, an analysis or the API failed · 2 usage or invalid request
@@ -58,6 +63,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .description('Upload pictures to TravelLog backend-serverless, follow their analysis, fetch and search them.')
     .option('--api-url <url>', `API base URL (env API_URL, default ${DEFAULT_API_URL})`)
     .option('--token <jwt>', "the user's JWT (env API_TOKEN)")
+    .option('--no-color', 'no colour (also when NO_COLOR is set, or output is not a terminal)')
+    .option('--wide', 'full file names and messages, however wide (default: fit the terminal, or 80 columns)')
+    .version(pkg.version, '-v, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', HELP_AFTER)
@@ -129,7 +137,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       '\nA picture repeated in the batch (same SHA-256) is uploaded once and reported as a duplicate;\none stored before is registered again (kept in both posts) but not sent again.',
     )
     .action(async (paths: string[], flags, cmd: Command) => {
-      exit = await runUpload(clientFor(cmd, flags.user), paths, { ...flags, waitTimeout: flags.waitTimeout }, io);
+      const g = cmd.optsWithGlobals<Globals>();
+      exit = await runUpload(clientFor(cmd, flags.user), paths, { ...flags, waitTimeout: flags.waitTimeout, wide: !!g.wide, color: g.color }, io);
     });
 
   program
@@ -171,9 +180,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('get')
     .description('download the original (through a short-lived /obtain URL)')
     .argument('<file>', fileHelp)
-    .option('-o, --output <path>', 'where to write it: a file, a directory, or - for stdout (default: ./<file_name>)')
+    .option('-o, --output <path>', 'where to write it: a file, a directory, or - for stdout (default: <file_name> in the current directory)')
     .option('--url', 'print the presigned URL instead of downloading', false)
-    .action(async (file: string, flags: { output?: string; url: boolean }, cmd: Command) => {
+    .option('-f, --force', 'overwrite the file if it exists', false)
+    .action(async (file: string, flags: { output?: string; url: boolean; force: boolean }, cmd: Command) => {
       const client = clientFor(cmd);
       const name = await fileNameOf(client, file);
       if (flags.url) {
@@ -187,6 +197,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       let target = resolve(io.cwd, flags.output ?? name);
       if ((await stat(target).catch(() => undefined))?.isDirectory()) target = join(target, name);
+      if (!flags.force && (await stat(target).catch(() => undefined))) {
+        throw new UsageError(`${target} already exists: pass --force to overwrite it, or -o another path.`);
+      }
       const bytes = await downloadToFile(client, name, target);
       err(`${name} → ${target} (${formatBytes(bytes)})`);
     });
@@ -198,8 +211,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .addOption(new Option('--trip <id>', 'images of a trip').argParser(positiveInt('--trip')).conflicts(['location']))
     .addOption(new Option('--location <id>', 'images of a location').argParser(positiveInt('--location')))
     .option('--label <filter>', "label filter, repeatable and AND-ed: 'beach>80' (has Beach above 80), 'cat<50' (no Cat, or below 50)", collect, [])
+    .option('-l, --long', 'one line per image: status, labels, thumbnail URL (one GET /images per image)', false)
     .option('--json', 'print the API answer as JSON', false)
-    .action(async (flags: { post?: number; trip?: number; location?: number; label: string[]; json: boolean }, cmd: Command) => {
+    .action(async (flags: { post?: number; trip?: number; location?: number; label: string[]; json: boolean; long: boolean }, cmd: Command) => {
       const client = clientFor(cmd);
       const base = flags.post ? ScanQuery.byPost(flags.post) : flags.trip ? ScanQuery.byTrip(flags.trip) : flags.location ? ScanQuery.byLocation(flags.location) : ScanQuery.all();
       const query = flags.label.reduce((q, l) => q.label(l as `${string}>${number}`), base);
@@ -210,7 +224,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       const filters = result.filters.map((x) => `${x.name}${x.operator}${x.confidence_threshold}`).join(' and ');
       err(`${result.total_count} image${result.total_count === 1 ? '' : 's'} (${result.grouping} ${result.grouping_id}${filters ? `, ${filters}` : ''})`);
-      if (result.images.length) out(result.images.join('\n'));
+      if (!result.images.length) return;
+      const g = cmd.optsWithGlobals<Globals>();
+      if (flags.long) await printLongListing(client, result.images, { apiUrl: apiUrlOf(cmd), wide: !!g.wide, color: g.color }, io);
+      else out(result.images.join('\n'));
     });
 
   program
@@ -268,7 +285,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
     const { message, exit: code } = describeError(e, { ...context, apiUrl: apiUrlOf() });
-    err(`travellog: ${message}`);
+    const c = colorsFor(io.stderr, io.env, !argv.includes('--no-color'));
+    err(`${c.red('travellog:')} ${message}`);
     return code;
   }
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,10 @@ import { mintToken } from '../../src/local/token.js';
 import { sha256, solidPng } from '../helpers/images.js';
 import { closedPort, tempFiles } from '../helpers/client.js';
 import { bootStack, type Booted } from '../helpers/stack-harness.js';
+import { buildCli } from '../../cli/build.mjs';
+import { callerCwd } from '../../cli/src/io.js';
+import { shortFileName } from '../../cli/src/table.js';
+import pkg from '../../package.json' with { type: 'json' };
 
 const BIN = fileURLToPath(new URL('../../cli/bin/travellog.js', import.meta.url));
 
@@ -37,6 +41,7 @@ describe('the travellog CLI (spawned) against the local stack', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
+    await buildCli(); // the bin runs the compiled CLI: test the sources as they are now
     booted = await bootStack({
       fixture: {
         [sha256(beach)]: [{ name: 'Beach', confidence: 96, parents: [] }],
@@ -78,8 +83,11 @@ describe('the travellog CLI (spawned) against the local stack', () => {
     // Same folder, second post, human output: nothing is sent again, every picture is now in both posts.
     const again = await travellog(['upload', folder, '--post', '101', '--wait'], env, folder);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^#\s+file\s+picture\s+result\s+file_name\s+analysis\s+detail$/m);
-    expect(again.stdout).toMatch(new RegExp(`^1\\s+beach\\.png\\s+1\\s+already there\\s+${beachName}\\s+approved\\s+stored before`, 'm'));
+    // 80 columns leave no room for the detail column here: it is left out rather than cut to nothing.
+    expect(again.stdout).toMatch(/^#\s+file\s+picture\s+result\s+file_name\s+analysis$/m);
+    expect(again.stdout).toMatch(new RegExp(`^1\\s+beach\\.png\\s+1\\s+already there\\s+${shortFileName(beachName)}\\s+approved$`, 'm'));
+    expect(shortFileName(beachName)).toMatch(/^456-[0-9a-f]{6}…[0-9a-f]{4}\.png$/);
+    for (const line of again.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80); // not a terminal: 80 columns
     expect(again.stdout).toMatch(/0 uploaded, 3 already there, 1 duplicate, 0 failed \(post 101\)\./);
     expect(again.stderr).toMatch(/^\[1\/4\] /m); // per-file progress lines when stderr is not a terminal
     expect(again.stderr).toMatch(/^\[4\/4\] /m);
@@ -111,14 +119,87 @@ describe('the travellog CLI (spawned) against the local stack', () => {
     expect(gone.stderr).toMatch(/^travellog: Not found \(404\): No image/);
   }, 90_000);
 
-  it('reports a failed picture in the summary and exits 1; the others still upload', async () => {
-    const dir = await tempFiles({ 'good.png': solidPng([3, 4, 5]), 'animated.gif': Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(40)]) });
-    const run = await travellog(['upload', join(dir, 'good.png'), join(dir, 'animated.gif'), '--post', '102'], env, dir);
+  it('checks type and size before uploading: refused files take no picture id; the others still upload; exit 1', async () => {
+    const dir = await tempFiles({
+      'a-gif.gif': Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(40)]),
+      'good.png': solidPng([3, 4, 5]),
+      'empty.jpg': Buffer.alloc(0),
+      'renamed.png': Buffer.from('plain text, not a picture'),
+      'next.png': solidPng([3, 4, 6]),
+    });
+    const files = ['a-gif.gif', 'good.png', 'empty.jpg', 'renamed.png', 'next.png'];
+    const run = await travellog(['upload', ...files, '--post', '102', '--picture-start', '5'], env, dir);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^1\s+good\.png\s+1\s+uploaded/m);
-    expect(run.stdout).toMatch(/^2\s+animated\.gif\s+2\s+FAILED\s+Refused as invalid \(415 unsupported_media_type\): content_type "image\/gif" is not supported; accepted: image\/jpeg, image\/png\./m);
-    expect(run.stdout).toMatch(/1 uploaded, 0 already there, 0 duplicates, 1 failed/);
+    expect(run.stdout).toMatch(/^1\s+a-gif\.gif\s+—\s+FAILED\s/m);
+    expect(run.stdout).toMatch(/^2\s+good\.png\s+5\s+uploaded/m);
+    expect(run.stdout).toMatch(/^5\s+next\.png\s+6\s+uploaded/m); // picture ids count accepted pictures only
+    expect(run.stdout).toMatch(/^✗ #1 a-gif\.gif: Not uploaded: it is a GIF, not a JPEG or PNG \(the API accepts image\/jpeg and image\/png\)$/m);
+    expect(run.stdout).toMatch(/^✗ #3 empty\.jpg: Not uploaded: the file is empty$/m);
+    expect(run.stdout).toMatch(/^✗ #4 renamed\.png: Not uploaded: it is not a picture, not a JPEG or PNG/m);
+    expect(run.stdout).toMatch(/2 uploaded, 0 already there, 0 duplicates, 3 failed/);
+    expect(run.stderr).toMatch(/^\[5\/5\] /m);
+    const json = JSON.parse((await travellog(['upload', 'a-gif.gif', '--post', '102', '--json'], env, dir)).stdout);
+    expect(json.results[0]).toMatchObject({ status: 'failed', picture_id: null, error: { kind: 'refused_locally' } });
   });
+
+  it('fits 80 columns (short names; --wide for full ones), colours only when wanted, prints its version', async () => {
+    const long = 'a-very-long-picture-name-from-a-camera-roll-2026-11-29-21-00-00.png';
+    const dir = await tempFiles({ [long]: solidPng([9, 9, 9]) });
+    const narrow = await travellog(['upload', long, '--post', '104'], env, dir);
+    expect(narrow.code).toBe(0);
+    for (const line of narrow.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(narrow.stdout).toContain('a-very-long…21-00-00.png');
+    const wide = await travellog(['upload', long, '--post', '104', '--wide'], env, dir);
+    expect(wide.stdout).toContain(long);
+    expect(wide.stdout).toMatch(/456-[0-9a-f]{64}\.png/);
+
+    const ESC = '\u001b[';
+    const forced = await travellog(['upload', long, '--post', '104'], { ...env, FORCE_COLOR: '1' }, dir);
+    expect(forced.stdout).toContain(ESC);
+    const noColor = await travellog(['upload', long, '--post', '104'], { ...env, FORCE_COLOR: '1', NO_COLOR: '1' }, dir);
+    expect(noColor.stdout).not.toContain(ESC);
+    const flag = await travellog(['upload', long, '--post', '104', '--no-color'], { ...env, FORCE_COLOR: '1' }, dir);
+    expect(flag.stdout).not.toContain(ESC);
+    expect(flag.stdout).toContain('already there');
+
+    const version = await travellog(['--version'], {});
+    expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('get writes into the caller\'s directory and refuses to overwrite without --force; scan -l shows status and labels', async () => {
+    const dir = await tempFiles({ 'city.png': city });
+    const name = `456-${sha256(city)}.png`;
+    const first = await travellog(['get', name], env, dir);
+    expect(first.code).toBe(0);
+    expect((await readFile(join(dir, name))).equals(city)).toBe(true);
+    await writeFile(join(dir, name), 'mine, keep it');
+    const again = await travellog(['get', name], env, dir);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists: pass --force to overwrite it, or -o another path/);
+    expect(await readFile(join(dir, name), 'utf8')).toBe('mine, keep it');
+    const forced = await travellog(['get', name, '--force'], env, dir);
+    expect(forced.code).toBe(0);
+    expect((await readFile(join(dir, name))).equals(city)).toBe(true);
+
+    const long = await travellog(['scan', '--label', 'city>50', '-l'], env);
+    expect(long.code).toBe(0);
+    expect(long.stdout).toMatch(/^file_name\s+status\s+labels$/m);
+    expect(long.stdout).toMatch(new RegExp(`^${shortFileName(name)}\\s+approved\\s+City 91$`, 'm'));
+  });
+
+  it('npm run cli resolves relative paths against the caller\'s directory (INIT_CWD), not the repository', async () => {
+    expect(callerCwd({ npm_lifecycle_event: 'cli', INIT_CWD: '/home/me/photos' }, '/repo')).toBe('/home/me/photos');
+    expect(callerCwd({ npm_lifecycle_event: 'test', INIT_CWD: '/elsewhere' }, '/here')).toBe('/here');
+    const dir = await tempFiles({ 'here.png': solidPng([7, 7, 7]) });
+    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const run = await new Promise<Run>((resolve) =>
+      execFile('npm', ['--prefix', repo, 'run', '-s', 'cli', '--', 'upload', './here.png', '--post', '105', '--json'], { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).results[0]).toMatchObject({ path: join(dir, 'here.png'), status: 'uploaded' });
+  }, 60_000);
 
   it('a clear message and exit code for each error class', async () => {
     const port = await closedPort();
