@@ -12,6 +12,7 @@ import serveStatic from 'serve-static';
 import { isValidUserId } from '../core/file-name.js';
 import { AuthorizerConfig, readConfig, type Env } from '../config.js';
 import { mintToken } from './token.js';
+import { knownLabels as knownLabels_ } from '../adapters/local-label-detector/taxonomy.js';
 
 export type Fallback = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -25,6 +26,8 @@ export interface ConsoleConfig {
   apiUrl: string;
   /** Present only on the local stack: where "sign in as user …" mints a token. */
   localSignIn?: { endpoint: string };
+  /** Local stack with LABEL_DETECTOR=local only: the labels its detector can report (search suggestions). */
+  knownLabels?: { detector: string; labels: string[] };
 }
 
 export interface ConsoleOptions {
@@ -34,6 +37,8 @@ export interface ConsoleOptions {
   mint?: { secret: string; claim: string; ttlSeconds?: number };
   /** Overrides `/config.json` (default: the API on this origin, plus local sign-in when `mint` is set). */
   config?: ConsoleConfig;
+  /** Added to the default `/config.json`: the detector's label list. */
+  knownLabels?: ConsoleConfig['knownLabels'];
 }
 
 /** Pictures come from presigned S3 URLs on another loopback port; nothing else leaves the page. */
@@ -117,7 +122,11 @@ const mintEndpoint = async (req: IncomingMessage, res: ServerResponse, mint: Non
 /** The gateway fallback serving the console (see the module comment). Returns false for anything else. */
 export const createConsole = (o: ConsoleOptions = {}): Fallback => {
   const dir = resolve(o.dir ?? DEFAULT_CONSOLE_DIR);
-  const config: ConsoleConfig = o.config ?? { apiUrl: '', ...(o.mint ? { localSignIn: { endpoint: TOKEN_PATH } } : {}) };
+  const config: ConsoleConfig = o.config ?? {
+    apiUrl: '',
+    ...(o.mint ? { localSignIn: { endpoint: TOKEN_PATH } } : {}),
+    ...(o.knownLabels ? { knownLabels: o.knownLabels } : {}),
+  };
   // serve-static: MIME types, HEAD, ETag/Last-Modified, traversal and dotfile refusal.
   const serve = serveStatic(dir, {
     index: ['index.html'],
@@ -178,5 +187,7 @@ export const localConsole = (env: Env, dir?: string): Fallback => {
   // The authorizer's own reading of its settings: a minted token always passes it.
   const jwt = readConfig(AuthorizerConfig, env);
   const mint = jwt.JWT_SECRET !== undefined && jwt.JWT_ALGORITHMS.includes('HS256') ? { secret: jwt.JWT_SECRET, claim: jwt.JWT_USER_CLAIMS[0]! } : undefined;
-  return createConsole({ ...(dir ? { dir } : {}), ...(mint ? { mint } : {}) });
+  // The embedded model knows COCO objects only: the console suggests them, so "beach" finding nothing is no surprise.
+  const knownLabels = (env.LABEL_DETECTOR ?? 'local') === 'local' ? { detector: 'local', labels: knownLabels_() } : undefined;
+  return createConsole({ ...(dir ? { dir } : {}), ...(mint ? { mint } : {}), ...(knownLabels ? { knownLabels } : {}) });
 };

@@ -184,3 +184,6 @@ export const toLabels = (detections: readonly RawDetection[], minConfidence: num
   }
   return [...byName.values()].sort((a, b) => b.confidence - a.confidence || a.name.localeCompare(b.name));
 };
+
+/** Every label the local detector can report (its 80 classes and their parents), sorted: search suggestions for the console. */
+export const knownLabels = (): string[] => [...new Set(COCO_CLASSES.flatMap((c) => [c, ...ancestorsOf(c)]))].sort();

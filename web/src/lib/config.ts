@@ -6,6 +6,8 @@ export interface ConsoleConfig {
   localSignIn?: { endpoint: string };
   /** Token claims that name the user, as the authorizer's JWT_USER_CLAIMS (default user_id, sub). */
   userClaims: string[];
+  /** Local stack with its embedded detector only: every label it can report (search suggestions). */
+  knownLabels?: { detector: string; labels: string[] };
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
@@ -22,10 +24,13 @@ export const parseConfig = (raw: unknown, origin: string): ConsoleConfig => {
   }
   const claims = Array.isArray(o.userClaims) ? o.userClaims.filter((c): c is string => typeof c === 'string' && c !== '') : [];
   const endpoint = isObject(o.localSignIn) && typeof o.localSignIn.endpoint === 'string' ? o.localSignIn.endpoint : undefined;
+  const known = isObject(o.knownLabels) && Array.isArray(o.knownLabels.labels) ? o.knownLabels : undefined;
+  const labels = known ? (known.labels as unknown[]).filter((l): l is string => typeof l === 'string') : [];
   return {
     apiUrl,
     userClaims: claims.length ? claims : ['user_id', 'sub'],
     ...(endpoint ? { localSignIn: { endpoint } } : {}),
+    ...(labels.length ? { knownLabels: { detector: typeof known!.detector === 'string' ? known!.detector : 'local', labels } } : {}),
   };
 };
 

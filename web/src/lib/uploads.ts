@@ -116,9 +116,11 @@ const watch = async (item: UploadItem): Promise<void> => {
   }
 };
 
-/** Queues pictures with the batch's fields; picture ids follow `first_picture_id`. */
+/** Queues pictures with the batch's fields; picture ids follow `first_picture_id`, over the accepted pictures only. */
 export const enqueue = (files: File[], fields: BatchFields): UploadItem[] => {
-  const added = files.map((file, i) => {
+  let pictureId = fields.first_picture_id;
+  const added = files.map((file) => {
+    const refused = precheck(file);
     const item = reactive<UploadItem>({
       id: nextId++,
       file: markRaw(file),
@@ -126,7 +128,8 @@ export const enqueue = (files: File[], fields: BatchFields): UploadItem[] => {
       size: file.size,
       meta: {
         post_id: fields.post_id,
-        picture_id: fields.first_picture_id + i,
+        // A refused file is never registered: its row shows why, and it takes no picture id.
+        picture_id: refused ? 0 : pictureId++,
         trip_id: fields.trip_id,
         location_id: fields.location_id,
         content: fields.content,
@@ -137,7 +140,6 @@ export const enqueue = (files: File[], fields: BatchFields): UploadItem[] => {
       controller: markRaw(new AbortController()),
     }) as UploadItem;
     if (file.size > MAX_ANALYSABLE_BYTES) item.warning = 'Over 15 MB: it uploads, but Rekognition analyses pictures up to 15 MB only.';
-    const refused = precheck(file);
     if (refused) {
       item.phase = 'error';
       item.error = refused;
@@ -145,7 +147,7 @@ export const enqueue = (files: File[], fields: BatchFields): UploadItem[] => {
     uploads.items.unshift(item);
     return item;
   });
-  uploads.nextPictureId = fields.first_picture_id + files.length;
+  uploads.nextPictureId = pictureId;
   for (const item of added) if (item.phase === 'queued') void limit(() => (item.controller.signal.aborted ? Promise.resolve() : run(item)));
   return added;
 };
