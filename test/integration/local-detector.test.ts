@@ -36,6 +36,11 @@ describe('npm start’s default detector: real labels from real pixels, end to e
   });
 
   it('labels an uploaded photo: Person in GET /images, found by /scan?label=person>50', async () => {
+    // With a 1 s Lambda timeout, an upload during warm-up times out once and its retry may reuse the
+    // timed-out attempt's detection ('reused'): wait for the model, as `detected` is what is checked here.
+    await expect
+      .poll(async () => (await new Api(stack.url, undefined).call<{ label_detector: string }>('GET', '/health')).body.label_detector, { timeout: 60_000, interval: 250 })
+      .toBe('ready');
     const up = await api.upload(astronaut, { user_id: 456, post_id: 31, picture_id: 1 }, 'image/jpeg');
     expect(up.file_name).toMatch(/^456-[0-9a-f]{64}\.jpg$/);
 
