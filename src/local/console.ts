@@ -188,6 +188,6 @@ export const localConsole = (env: Env, dir?: string): Fallback => {
   const jwt = readConfig(AuthorizerConfig, env);
   const mint = jwt.JWT_SECRET !== undefined && jwt.JWT_ALGORITHMS.includes('HS256') ? { secret: jwt.JWT_SECRET, claim: jwt.JWT_USER_CLAIMS[0]! } : undefined;
   // The embedded model knows COCO objects only: the console suggests them, so "beach" finding nothing is no surprise.
-  const knownLabels = (env.LABEL_DETECTOR ?? 'local') === 'local' ? { detector: 'local', labels: knownLabels_() } : undefined;
+  const knownLabels = env.LABEL_DETECTOR === 'local' ? { detector: 'local', labels: knownLabels_() } : undefined;
   return createConsole({ ...(dir ? { dir } : {}), ...(mint ? { mint } : {}), ...(knownLabels ? { knownLabels } : {}) });
 };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/local/token.js';
 import { sha256, solidPng } from '../helpers/images.js';
 import { closedPort, tempFiles } from '../helpers/client.js';
-import { bootStack, type Booted } from '../helpers/stack-harness.js';
+import { Api, bootStack, type Booted } from '../helpers/stack-harness.js';
 import { buildCli } from '../../cli/build.mjs';
 import { callerCwd } from '../../cli/src/io.js';
 import { shortFileName } from '../../cli/src/table.js';
@@ -80,6 +80,9 @@ describe('the travellog CLI (spawned) against the local stack', () => {
     const beachName = `456-${sha256(beach)}.png`;
     expect(report.results[2]).toMatchObject({ file_name: beachName, duplicate_of: join(folder, 'beach.png') });
 
+    // Once stored (the analyzer marks them uploaded; a busy machine may lag), nothing is sent again.
+    const owner = await Api.as(booted.stack.url, '456');
+    await Promise.all(report.results.filter((r) => r.status === 'uploaded').map((r) => owner.waitFor(r.file_name!, ['approved'], 30_000)));
     // Same folder, second post, human output: nothing is sent again, every picture is now in both posts.
     const again = await travellog(['upload', folder, '--post', '101', '--wait'], env, folder);
     expect(again.code).toBe(0);
