@@ -1,5 +1,5 @@
 /** npm start: the whole backend on this machine (README: The local stack and AWS). */
-import './sdk-notice.js';
+import './local-defaults.js';
 import { formatBanner } from './banner.js';
 import { describeStartFailure, probePort } from './start-failure.js';
 import { startStack } from './stack.js';

@@ -50,7 +50,9 @@ const statusStyle = (status: number): Style => (status >= 500 ? 'red' : status >
 
 /** `12:03:04.123 GET    /scan                     200    12 ms  user=456` */
 export const formatRequest = (e: AccessLogEntry, paint: (s: Style, t: string) => string = (_s, t) => t): string => {
-  const path = e.path.length > 60 ? `${e.path.slice(0, 57)}...` : e.path;
+  // A file name's 64-hex hash shortened, so a line stays readable: /images/456-3fa4c1d2…91c2.png
+  const short = e.path.replace(/-([0-9a-f]{8})[0-9a-f]{52}([0-9a-f]{4})\./, '-$1…$2.');
+  const path = short.length > 60 ? `${short.slice(0, 57)}...` : short;
   return [
     paint('dim', clock(e.at)),
     e.method.padEnd(6),

@@ -56,6 +56,9 @@ describe('terminal log pieces', () => {
     expect(formatRequest({ at, method: 'POST', path: '/receiver', status: 201, ms: 12.4, user: 'u1' })).toBe(
       `03:04:05.006 POST   /receiver                      201    12 ms  user=u1`,
     );
+    expect(formatRequest({ at, method: 'GET', path: `/obtain/456-${'ab'.repeat(32)}.png`, status: 302, ms: 3, user: '456' })).toBe(
+      `03:04:05.006 GET    /obtain/456-abababab…abab.png  302     3 ms  user=456`,
+    );
     expect(parseLogLevel('WARN')).toBe('warn');
     expect(parseLogLevel('nonsense')).toBe('info');
     const lines: string[] = [];
