@@ -89,7 +89,7 @@ describe('console polish (Chromium)', () => {
     await page.getByTestId(`image-${file}`).getByRole('button').click();
     const dialog = page.getByRole('dialog', { name: 'Image details' });
     await dialog.waitFor();
-    expect(new URL(page.url()).hash).toBe(`#/image/${file}`);
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/image/${file}`);
     expect(await dialog.getByTestId('moderation-reason').textContent()).toMatch(/Why: Cat detected at 63\.2%, at or above the\s+review threshold of 50\./);
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('download').click()]);
     expect(download.suggestedFilename()).toBe(file);
@@ -97,7 +97,7 @@ describe('console polish (Chromium)', () => {
     await screenshot(page, '20-detail-download');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached' });
-    expect(new URL(page.url()).hash).toBe('#/gallery');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/gallery'); // page.url() follows history.replaceState a little later
 
     // The deep link opens the image in a fresh tab, once signed in.
     const other = await browser.newPage();
