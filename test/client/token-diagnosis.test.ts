@@ -3,7 +3,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, diagnoseToken, explainUnauthorized, isCertainRefusal, relativeTime, UnauthorizedError } from '../../client/src/index.js';
 import { mintToken } from '../../src/local/token.js';
-import { bootStack, type Booted } from '../integration/harness.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
 
 const NOW = Date.UTC(2026, 10, 29, 21, 0, 0);
 const secret = new TextEncoder().encode('local-dev-secret');

@@ -13,7 +13,7 @@ import { formatBanner } from '../../src/local/banner.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
 import { START_EXIT } from '../../src/local/start-failure.js';
 import { createTerminalLog, formatRequest, parseLogLevel } from '../../src/local/terminal-log.js';
-import { Api, bootStack, type Booted } from '../integration/harness.js';
+import { Api, bootStack, type Booted } from '../helpers/stack-harness.js';
 
 const MAIN = fileURLToPath(new URL('../../src/local/main.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));

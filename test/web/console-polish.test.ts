@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownLabels } from '../../src/adapters/local-label-detector/taxonomy.js';
 import { createConsole, localConsole } from '../../src/local/console.js';
 import { ensureWebBuild, WEB_DIST } from '../../web/build.js';
-import { sha256, solidPng } from '../fixtures/images.js';
-import { bootStack, type Booted } from '../integration/harness.js';
-import { collectErrors, launchChromium, screenshot } from './browser.js';
+import { sha256, solidPng } from '../helpers/images.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
+import { collectErrors, launchChromium, screenshot } from '../helpers/browser.js';
 
 const beach = solidPng([238, 214, 161], 96, 64);
 const FIXTURE = { [sha256(beach)]: [{ name: 'Beach', confidence: 97.5, parents: ['Nature'] }] };

@@ -9,8 +9,8 @@ import serveStatic from 'serve-static';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocsSite } from '../../src/openapi/build-docs.js';
 import { mintToken } from '../../src/local/token.js';
-import { bootStack, type Booted } from '../integration/harness.js';
-import { collectErrors, launchChromium, screenshot } from './browser.js';
+import { bootStack, type Booted } from '../helpers/stack-harness.js';
+import { collectErrors, launchChromium, screenshot } from '../helpers/browser.js';
 
 const ROUTES = ['POST/receiver', 'GET/obtain/{file_name}', 'GET/scan', 'GET/images/{file_name}', 'DELETE/images/{file_name}', 'GET/health'];
 
