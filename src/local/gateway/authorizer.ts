@@ -35,7 +35,7 @@ function validateAnswer(raw: unknown): AuthorizerAnswer | string {
   if (typeof r.principalId !== 'string' || r.principalId === '') return 'principalId missing';
   const statements = normalizePolicy(r.policyDocument);
   if (!statements) return 'policyDocument missing or malformed';
-  const context: Record<string, string> = {};
+  const context: Record<string, string> = Object.create(null) as Record<string, string>;
   if (r.context !== undefined && r.context !== null) {
     if (typeof r.context !== 'object' || Array.isArray(r.context)) return 'context is not a map';
     for (const [k, v] of Object.entries(r.context)) {

@@ -22,6 +22,17 @@ export interface ProxyEventInput {
 
 type Multi = Record<string, string[]>;
 
+/**
+ * Names come from the request (a header or parameter may be called `__proto__`, `toString`…):
+ * every map built from them has no prototype, so no name can reach or shadow Object.prototype.
+ */
+export const nullProtoMap = <V>(): Record<string, V> => Object.create(null) as Record<string, V>;
+const fromPairs = <V>(pairs: Iterable<readonly [string, V]>): Record<string, V> => {
+  const out = nullProtoMap<V>();
+  for (const [k, v] of pairs) out[k] = v;
+  return out;
+};
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -40,7 +51,7 @@ export const sourceIpOf = (req: IncomingMessage) => (req.socket.remoteAddress ??
 
 /** Header names keep the case the client sent; repeated names (in any case) are grouped. */
 function requestHeaders(req: IncomingMessage): Multi {
-  const out: Multi = {};
+  const out: Multi = nullProtoMap();
   const canonical = new Map<string, string>();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] as string;
@@ -59,13 +70,13 @@ function requestHeaders(req: IncomingMessage): Multi {
 
 function queryParameters(rawQuery: string): Multi | null {
   if (rawQuery === '') return null;
-  const out: Multi = {};
+  const out: Multi = nullProtoMap();
   // URLSearchParams decodes %XX and '+' (as a space), matching API Gateway.
   for (const [k, v] of new URLSearchParams(rawQuery)) (out[k] ??= []).push(v);
   return Object.keys(out).length ? out : null;
 }
 
-const lastValues = (m: Multi) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v[v.length - 1] ?? '']));
+const lastValues = (m: Multi) => fromPairs(Object.entries(m).map(([k, v]) => [k, v[v.length - 1] ?? ''] as const));
 
 export function buildProxyEvent(i: ProxyEventInput): APIGatewayProxyEvent {
   const multiValueHeaders = requestHeaders(i.req);
@@ -83,7 +94,7 @@ export function buildProxyEvent(i: ProxyEventInput): APIGatewayProxyEvent {
     multiValueHeaders,
     queryStringParameters: multiQuery && lastValues(multiQuery),
     multiValueQueryStringParameters: multiQuery,
-    pathParameters: Object.keys(i.pathParameters).length ? i.pathParameters : null,
+    pathParameters: Object.keys(i.pathParameters).length ? fromPairs(Object.entries(i.pathParameters)) : null,
     stageVariables: null,
     requestContext: {
       accountId: i.accountId,

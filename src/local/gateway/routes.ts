@@ -54,7 +54,7 @@ export function matchResource(resources: Resource[], rawPath: string): ResourceM
   const parts = trimmed === '/' ? [] : trimmed.slice(1).split('/');
   for (const resource of resources) {
     if (resource.segments.length !== parts.length) continue;
-    const rawParams: Record<string, string> = {};
+    const rawParams: Record<string, string> = Object.create(null) as Record<string, string>;
     const ok = resource.segments.every((segment, i) => {
       const part = parts[i] ?? '';
       if (segment.kind === 'static') return segment.text === part;

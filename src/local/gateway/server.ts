@@ -6,7 +6,7 @@ import { compileRoutes, matchResource, type Resource, type ResourceMatch } from 
 import { createAuthorization } from './authorizer.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
-import { buildProxyEvent } from './events.js';
+import { buildProxyEvent, nullProtoMap } from './events.js';
 import { functionNameFor, lambdaContext } from './lambda-context.js';
 import { INTEGRATION_TIMEOUT_MS, InvocationTimeout, invokeWithTimeout } from './invoke.js';
 import { toHttpAnswer } from './proxy-response.js';
@@ -38,7 +38,9 @@ function locate(resources: Resource[], url: string, stage: string): Located {
 
 function decodeParams(raw: Record<string, string>): Record<string, string> | undefined {
   try {
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, decodeURIComponent(v)]));
+    const out = nullProtoMap<string>();
+    for (const [k, v] of Object.entries(raw)) out[k] = decodeURIComponent(v);
+    return out;
   } catch {
     return undefined;
   }
@@ -50,6 +52,14 @@ function authorizationToken(req: IncomingMessage): string | undefined {
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
     if (req.rawHeaders[i]?.toLowerCase() === 'authorization') token = req.rawHeaders[i + 1];
   return token?.trim() || undefined;
+}
+
+function safeCorsHeaders(req: IncomingMessage, allowedOrigins: string[]): Record<string, string> {
+  try {
+    return corsHeaders(req.headers, allowedOrigins);
+  } catch {
+    return { Vary: 'Origin' };
+  }
 }
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
@@ -175,7 +185,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     res.once('close', () => logAnswer(req, res, at, started));
     handle(req, res).catch((e: unknown) => {
       console.error('[gateway] unexpected error:', e);
-      if (!res.headersSent) sendGatewayError(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, {}, 'none');
+      // Every gateway answer carries CORS headers, this one too (a browser could not read it otherwise).
+      if (!res.headersSent) sendGatewayError(res, GATEWAY_RESPONSES.INTEGRATION_FAILURE, safeCorsHeaders(req, o.allowedOrigins), 'none');
       else res.destroy();
     });
   });

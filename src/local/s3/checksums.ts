@@ -11,12 +11,13 @@ export interface Digest {
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256';
 
 /** Flexible-checksum header name → algorithm (CRC64NVME is not implemented locally). */
-export const CHECKSUM_HEADERS: Record<string, ChecksumAlgorithm> = {
-  'x-amz-checksum-crc32': 'CRC32',
-  'x-amz-checksum-crc32c': 'CRC32C',
-  'x-amz-checksum-sha1': 'SHA1',
-  'x-amz-checksum-sha256': 'SHA256',
-};
+/** A Map: it is looked up with names taken from the request (`x-amz-trailer: constructor`). */
+export const CHECKSUM_HEADERS: ReadonlyMap<string, ChecksumAlgorithm> = new Map([
+  ['x-amz-checksum-crc32', 'CRC32'],
+  ['x-amz-checksum-crc32c', 'CRC32C'],
+  ['x-amz-checksum-sha1', 'SHA1'],
+  ['x-amz-checksum-sha256', 'SHA256'],
+]);
 export const UNSUPPORTED_CHECKSUM_HEADERS = new Set(['x-amz-checksum-crc64nvme']);
 
 const DIGEST_LENGTH: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, SHA1: 20, SHA256: 32 };

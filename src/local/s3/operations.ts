@@ -95,7 +95,7 @@ const DROPPED_HEADERS = new Set([
 ]);
 
 export function storeHeaders(headers: IncomingHttpHeaders, bodySize: number | undefined): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+  const out: OutgoingHttpHeaders = Object.create(null) as OutgoingHttpHeaders;
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || DROPPED_HEADERS.has(name)) continue;
     out[name] = value;

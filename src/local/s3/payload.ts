@@ -98,7 +98,7 @@ function declaredHeaderChecksums(req: IncomingMessage): DeclaredChecksum[] {
     if (UNSUPPORTED_CHECKSUM_HEADERS.has(header)) {
       throw new S3Error('NotImplemented', `The local S3 does not implement ${header}; use x-amz-checksum-sha256, -sha1, -crc32 or -crc32c.`);
     }
-    const algorithm = CHECKSUM_HEADERS[header];
+    const algorithm = CHECKSUM_HEADERS.get(header);
     if (!algorithm) continue;
     const expected = decodeBase64(single(value)?.trim() ?? '', digestLength(algorithm));
     if (!expected) throw new S3Error('InvalidRequest', `Value for ${header} header is invalid.`);
@@ -108,7 +108,7 @@ function declaredHeaderChecksums(req: IncomingMessage): DeclaredChecksum[] {
 }
 
 function declaredTrailerChecksum(trailer: string): DeclaredChecksum {
-  const algorithm = CHECKSUM_HEADERS[trailer];
+  const algorithm = CHECKSUM_HEADERS.get(trailer);
   if (!algorithm) {
     throw new S3Error('InvalidRequest', `The value specified in the x-amz-trailer header is not supported: ${trailer}`);
   }
