@@ -24,7 +24,7 @@ import { DynamoRecordStore } from '../src/adapters/dynamodb/record-store.js';
 import { formatFileName, formatImageKey } from '../src/core/file-name.js';
 import { groupKey, placementSortKey } from '../src/core/keys.js';
 import { planScan } from '../src/core/scan-plan.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/constants.js';
+import { LOCAL_REGION } from '../src/local/constants.js';
 import { LOCAL_TABLE, startStack } from '../src/local/stack.js';
 import { sha256, solidPng } from '../test/helpers/images.js';
 import { Api, type Reply, type ScanReply } from '../test/helpers/stack-harness.js';
@@ -77,7 +77,7 @@ const stack = await startStack({
 });
 log(`stack up at ${stack.url}`);
 
-const dynamoConfig = { endpoint: stack.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+const dynamoConfig = { endpoint: stack.dynamoEndpoint, region: LOCAL_REGION, credentials: stack.credentials };
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoConfig), { marshallOptions: { removeUndefinedValues: true } });
 
 const expectStatus = <T>(r: Reply<T>, status: number, what: string): Reply<T> => {

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { s3Client } from '../adapters/aws-clients/s3.js';
@@ -9,7 +10,7 @@ import { QUEUE_DEFINITION } from '../infra/table.js';
 import { createAnalyzer } from '../handlers/analyzer.js';
 import { createAuthorizer } from '../handlers/authorizer.js';
 import { serveDocs, serveOpenApi } from '../openapi/serve.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_HOST, LOCAL_REGION } from './constants.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_HOST, LOCAL_REGION } from './constants.js';
 import { chainFallbacks, localConsole } from './console.js';
 import { startLocalDynamo } from './dynamodb/index.js';
 import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
@@ -65,6 +66,8 @@ export interface StackOptions {
 
 export interface Stack {
   url: string;
+  /** This boot's credentials: the S3, DynamoDB and SQS endpoints verify SigV4 signatures made with them. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   s3Endpoint: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
@@ -98,8 +101,14 @@ const withDetectorState =
 /** Starts every part on loopback; the same handlers as AWS, wired to local servers. */
 export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
   const dataDir = resolve(o.dataDir ?? '.data');
-  await Promise.all(['s3', 'dynamodb', 'sqs', 'webhooks'].map((d) => mkdir(join(dataDir, d), { recursive: true })));
-  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  // Everyone's originals and records live here: this user only.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+  await Promise.all(['s3', 'dynamodb', 'sqs', 'webhooks'].map((d) => mkdir(join(dataDir, d), { recursive: true, mode: 0o700 })));
+  // New credentials on every boot, known only to this process: a local process cannot sign
+  // requests to the S3, DynamoDB or SQS stand-ins (whose raw servers sit on private unix sockets).
+  const credentials = { accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+  const common = { region: LOCAL_REGION, credentials };
   const log = o.log ?? createTerminalLog({ level: 'error' });
   const closers: (() => Promise<void>)[] = [];
   let stopped: Promise<void> | undefined;
@@ -147,8 +156,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       ...Object.fromEntries(PASS_THROUGH.map((k) => [k, process.env[k]]).filter(([, v]) => v !== undefined)),
       ...o.env,
       AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       S3_FORCE_PATH_STYLE: 'true',
@@ -224,6 +233,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
 
     return {
       url: gateway.url,
+      credentials,
       s3Endpoint: s3.endpoint,
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: queues.endpoint,

@@ -6,7 +6,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
+import { LOCAL_REGION } from '../../src/local/constants.js';
 import { LOCAL_TABLE, startStack, type Stack } from '../../src/local/stack.js';
 import { TEMPLATE_PATH } from '../../scripts/template.js';
 
@@ -14,7 +14,6 @@ import { TEMPLATE_PATH } from '../../scripts/template.js';
 describe('local stack ≡ template', () => {
   let stack: Stack;
   let template: { Resources: Record<string, { Properties: Record<string, unknown> }> };
-  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 
   beforeAll(async () => {
     template = parse(await readFile(TEMPLATE_PATH, 'utf8'));
@@ -23,7 +22,7 @@ describe('local stack ≡ template', () => {
   afterAll(() => stack?.stop());
 
   it('creates the same table keys and GSIs (names, keys, projections)', async () => {
-    const db = new DynamoDBClient({ ...common, endpoint: stack.dynamoEndpoint });
+    const db = new DynamoDBClient({ region: LOCAL_REGION, credentials: stack.credentials, endpoint: stack.dynamoEndpoint });
     const { Table } = await db.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }));
     db.destroy();
     const expected = template.Resources.ImagesTable!.Properties as {
@@ -41,7 +40,7 @@ describe('local stack ≡ template', () => {
   });
 
   it('creates the queue with the same visibility timeout, retention and redrive policy', async () => {
-    const sqs = new SQSClient({ ...common, endpoint: stack.sqsEndpoint });
+    const sqs = new SQSClient({ region: LOCAL_REGION, credentials: stack.credentials, endpoint: stack.sqsEndpoint });
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['All'] }));
     sqs.destroy();
     const queue = template.Resources.UploadsQueue!.Properties as { VisibilityTimeout: number; MessageRetentionPeriod: number; RedrivePolicy: { maxReceiveCount: number } };

@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
+import { LOCAL_REGION } from '../../src/local/constants.js';
 import { LOCAL_BUCKET } from '../../src/local/stack.js';
 import { notAnImage, sha256, solidPng } from '../helpers/images.js';
 import { Api, bootStack, registerBody, type Booted } from '../helpers/stack-harness.js';
@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Peeks at the DLQ (visibility 0: the messages stay) for a message naming `fileName`. */
 const dlqHolds = async (booted: Booted, fileName: string): Promise<boolean> => {
-  const sqs = new SQSClient({ endpoint: booted.stack.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const sqs = new SQSClient({ endpoint: booted.stack.sqsEndpoint, region: LOCAL_REGION, credentials: booted.stack.credentials });
   try {
     for (let i = 0; i < 20; i++) {
       const res = await sqs.send(
@@ -79,7 +79,7 @@ describe('lifecycle: expiry, refused uploads, failures, restart', () => {
     const s3 = new S3Client({
       endpoint: booted.stack.s3Endpoint,
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: booted.stack.credentials,
       forcePathStyle: true,
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });

@@ -1,14 +1,15 @@
 import { createReadStream } from 'node:fs';
-import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import S3rver from 's3rver';
+import { privateSocket } from '../private-socket.js';
 import { toAmzDate } from './sigv4.js';
 
 /**
- * The s3rver instance that stores objects, on a private loopback port. It verifies nothing,
- * so only the verifying front server (server.ts) ever talks to it.
+ * The s3rver instance that stores objects, on a unix socket in a private (0700) directory: it
+ * verifies nothing, so only the verifying front server (server.ts) ever talks to it, and it has
+ * no TCP port another local process could use.
  */
 
-const STORE_HOST = '127.0.0.1';
 /** S3 bucket naming rules; also keeps bucket names from escaping the data directory. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -37,21 +38,25 @@ export async function startObjectStore(directory: string, buckets: string[]): Pr
   for (const bucket of buckets) {
     if (!BUCKET_NAME.test(bucket)) throw new Error(`local S3: invalid bucket name "${bucket}"`);
   }
+  const socket = await privateSocket('s3');
   const s3rver = new S3rver({
-    address: STORE_HOST,
-    port: 0,
     silent: true,
     directory,
     vhostBuckets: false,
     configureBuckets: buckets.map((name) => ({ name })),
   });
-  const { port } = await s3rver.run();
-  const agent = new Agent({ keepAlive: true });
+  await s3rver.configureBuckets();
+  s3rver.httpServer = await s3rver.listen(socket.path);
 
-  const send = (req: StoreRequest) =>
+  /**
+   * One connection per request (agent: false): a pooled keep-alive socket that s3rver closes
+   * while we reuse it answered "socket hang up" about once per few thousand PUTs. A request
+   * that still fails before any answer is sent once more (its body is a replayable spool file).
+   */
+  const attempt = (req: StoreRequest) =>
     new Promise<IncomingMessage>((resolve, reject) => {
       const outgoing = request(
-        { host: STORE_HOST, port, agent, method: req.method, path: req.path, headers: { ...req.headers, ...storeAuthHeaders() } },
+        { socketPath: socket.path, agent: false, method: req.method, path: req.path, headers: { ...req.headers, ...storeAuthHeaders() } },
         resolve,
       );
       outgoing.on('error', reject);
@@ -63,6 +68,7 @@ export async function startObjectStore(directory: string, buckets: string[]): Pr
       body.on('error', (error) => outgoing.destroy(error));
       body.pipe(outgoing);
     });
+  const send = (req: StoreRequest) => attempt(req).catch(() => attempt(req));
 
   return {
     send,
@@ -73,8 +79,8 @@ export async function startObjectStore(directory: string, buckets: string[]): Pr
       return { size: Number(res.headers['content-length'] ?? 0), eTag: unquote(res.headers) };
     },
     async close() {
-      agent.destroy();
       await s3rver.close();
+      await socket.remove();
     },
   };
 }

@@ -16,6 +16,10 @@ declare module 's3rver' {
   class S3rver {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
+    /** Creates the configured buckets (run() does this, then listens on TCP). */
+    configureBuckets(): Promise<void>;
+    /** A new http.Server with s3rver's app, listening on the given arguments (e.g. a unix socket path). */
+    listen(path: string): Promise<Server>;
     close(): Promise<void>;
     httpServer?: Server;
   }

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createRequestHandler } from 'local-aws-sqs';
 import { LOCAL_HOST } from '../constants.js';
+import { privateSocket } from '../private-socket.js';
+import { startSignedFront } from '../signed-front.js';
 import { readSnapshot, writeSnapshot } from './persistence.js';
 import { captureQueues, restoreQueues, type QueuePair } from './snapshot.js';
 
@@ -42,12 +43,12 @@ function assertLoopback(host: string): void {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listenOnSocket(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(path, () => {
       server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
+      resolve();
     });
   });
 }
@@ -59,7 +60,8 @@ async function shutDown(server: Server): Promise<void> {
 }
 
 /**
- * Starts local-aws-sqs on loopback with the main queue and its DLQ, restoring the messages
+ * Starts local-aws-sqs on a private unix socket, reachable only through a loopback front that
+ * verifies SigV4 with `credentials` (see signed-front.ts), with the main queue and its DLQ, restoring the messages
  * saved by the previous `close()`. Stop every poller before calling `close()`.
  */
 export async function startLocalQueues(opts: LocalQueuesOptions): Promise<LocalQueues> {
@@ -81,9 +83,22 @@ export async function startLocalQueues(opts: LocalQueuesOptions): Promise<LocalQ
       res.end();
     });
   });
-  const port = await listen(server, opts.port ?? 0, host);
-  service.PORT = port; // queue URLs must carry the real port when port 0 was asked for
-  const endpoint = `http://${urlHost}:${port}`;
+  const socket = await privateSocket('sqs');
+  await listenOnSocket(server, socket.path);
+  const front = await startSignedFront({ host, port: opts.port, upstreamSocket: socket.path, service: 'sqs', region: opts.region, credentials: opts.credentials }).catch(
+    async (err: unknown) => {
+      await shutDown(server);
+      await socket.remove();
+      throw err;
+    },
+  );
+  const stopServing = async () => {
+    await front.close();
+    await shutDown(server);
+    await socket.remove();
+  };
+  service.PORT = front.port; // queue URLs carry the front's port (the only one clients can reach)
+  const endpoint = front.endpoint;
   const client = new SQSClient({ endpoint, region: opts.region, credentials: opts.credentials });
 
   try {
@@ -122,7 +137,7 @@ export async function startLocalQueues(opts: LocalQueuesOptions): Promise<LocalQ
       } finally {
         service.resetAll(); // clears the queues' visibility/retention timers
         client.destroy();
-        await shutDown(server);
+        await stopServing();
       }
     };
     return {
@@ -135,7 +150,7 @@ export async function startLocalQueues(opts: LocalQueuesOptions): Promise<LocalQ
     };
   } catch (err) {
     client.destroy();
-    await shutDown(server);
+    await stopServing();
     throw err;
   }
 }
