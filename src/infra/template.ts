@@ -19,6 +19,9 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../handlers/observability.js';
 const stackSuffix: Obj = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', ref('AWS::StackId')] }] }] }] };
 const BUCKET_NAME = 'travellog-images-${AWS::AccountId}-${Suffix}';
 
+/** AnalyzerConcurrency's default (the event source's MaximumConcurrency); the local poller runs as many batches at once. */
+export const ANALYZER_CONCURRENCY_DEFAULT = 5;
+
 const PARAMETERS: Obj = {
   JwtSecret: {
     Type: 'String',
@@ -49,7 +52,7 @@ const PARAMETERS: Obj = {
   AuthorizerCacheTtl: { Type: 'Number', Default: 300, MinValue: 0, MaxValue: 3600, Description: 'Authorizer results cached per token (s).' },
   AnalyzerConcurrency: {
     Type: 'Number',
-    Default: 5,
+    Default: ANALYZER_CONCURRENCY_DEFAULT,
     MinValue: 2, // the event source mapping's MaximumConcurrency accepts 2–1000
     MaxValue: 1000,
     Description: 'Most analyzer instances the SQS event source runs at once (MaximumConcurrency): caps Rekognition calls in flight.',

@@ -2,11 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { documentClient } from '../adapters/aws-clients/dynamodb.js';
 import { s3Client } from '../adapters/aws-clients/s3.js';
+import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
+import { FixtureLabelDetector } from '../adapters/fixture-label-detector.js';
 import { LocalLabelDetector } from '../adapters/local-label-detector/index.js';
+import type { LabelDetector } from '../ports/label-detector.js';
+import { PermanentAnalysisError } from '../app/analysis-pipeline.js';
 import type { Env } from '../config.js';
 import { FUNCTIONS } from '../infra/functions.js';
 import { QUEUE_DEFINITION } from '../infra/table.js';
+import { ANALYZER_CONCURRENCY_DEFAULT } from '../infra/template.js';
 import { createAnalyzer } from '../handlers/analyzer.js';
 import { createAuthorizer } from '../handlers/authorizer.js';
 import { serveDocs, serveOpenApi } from '../openapi/serve.js';
@@ -22,6 +28,7 @@ import { startLocalWebhooks, type LocalOutbox } from './webhooks/index.js';
 import { DEFAULT_LOCAL_SECRET } from './token.js';
 import { createAnalysisLog } from './analysis-log.js';
 import { createTerminalLog, type TerminalLog } from './terminal-log.js';
+import { requeueUnfinishedUploads } from './reconcile.js';
 
 export const LOCAL_BUCKET = 'travellog-images-local';
 export const LOCAL_TABLE = 'travellog-images-local';
@@ -62,6 +69,8 @@ export interface StackOptions {
   ttlSweepIntervalMs?: number;
   /** Where the stack reports requests, analysis retries and errors (default: errors only, on stderr). */
   log?: TerminalLog;
+  /** Batches the analyzer runs at once (default: the template's AnalyzerConcurrency). */
+  analyzerConcurrency?: number;
 }
 
 export interface Stack {
@@ -87,9 +96,31 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** /health, plus the embedded model's state: `warming` (images wait for it), `ready`, or `failed` (503). */
+interface DetectorHealth {
+  state: 'warming' | 'ready' | 'failed' | 'closed';
+  lastError?: string;
+}
+
+/** A detector that could not be built: /health says why (503) and every analysis fails at once with that reason. */
+const unavailableDetector = (reason: string): LabelDetector & DetectorHealth => ({
+  state: 'failed',
+  lastError: reason,
+  detect: () => Promise.reject(new PermanentAnalysisError('detector_unavailable', `the label detector could not be built: ${reason}`)),
+});
+
+/** `fixture:<path>` is read now, so a missing or invalid file shows on /health instead of as silent retries. */
+const fixtureDetector = async (spec: string, env: Env): Promise<LabelDetector & DetectorHealth> => {
+  try {
+    const detector = await FixtureLabelDetector.fromFile(spec.slice('fixture:'.length), s3Client(env));
+    return Object.assign(detector, { state: 'ready' as const });
+  } catch (e) {
+    return unavailableDetector(`${spec}: ${(e as Error).message}`.slice(0, 500));
+  }
+};
+
+/** /health, plus the local detector's state: `warming` (images wait for it), `ready`, or `failed` (503, with the reason). */
 const withDetectorState =
-  (health: ProxyHandler, detector: LocalLabelDetector | undefined): ProxyHandler =>
+  (health: ProxyHandler, detector: DetectorHealth | undefined): ProxyHandler =>
   async (event, context) => {
     const res = await health(event, context);
     if (!detector || res.statusCode !== 200) return res;
@@ -138,8 +169,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
     closers.push(queues.close);
     const sqs = new SQSClient({ ...common, endpoint: queues.endpoint });
     closers.push(async () => sqs.destroy());
-    const notify = async (body: object) => {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: JSON.stringify(body) }));
+    const notify = async (body: object, delaySeconds = 0) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: JSON.stringify(body), DelaySeconds: delaySeconds }));
     };
 
     const s3 = await startLocalS3({
@@ -147,7 +178,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       dataDir: join(dataDir, 's3'),
       host: LOCAL_HOST,
       buckets: [LOCAL_BUCKET],
-      onObjectCreated: notify,
+      onObjectCreated: (n) => notify(n),
     });
     closers.push(s3.close);
     await notify(s3TestEvent(LOCAL_BUCKET)); // S3 sends one when a queue is configured
@@ -187,6 +218,19 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       );
     }
     const analysisLog = createAnalysisLog(log, { maxReceiveCount, visibilityTimeoutSeconds });
+    const detectorSpec = env.LABEL_DETECTOR ?? '';
+    const detector = localDetector ?? (detectorSpec.startsWith('fixture:') ? await fixtureDetector(detectorSpec, env) : undefined);
+
+    // Uploads acknowledged before a crash whose message was lost with the in-memory queue.
+    await requeueUnfinishedUploads({
+      s3: s3Client(env),
+      bucket: LOCAL_BUCKET,
+      region: LOCAL_REGION,
+      accessKeyId: credentials.accessKeyId,
+      records: new DynamoRecordStore(documentClient(env), LOCAL_TABLE),
+      leaseSeconds: Number(env.ANALYSIS_LEASE_SECONDS ?? 60),
+      notify: (n, delaySeconds) => notify(n, delaySeconds),
+    });
 
     const poller = startEventSourcePoller({
       client: sqs,
@@ -197,7 +241,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       maximumBatchingWindowSeconds: 0,
       visibilityTimeoutSeconds,
       reportBatchItemFailures: true,
-      handler: createAnalyzer(env, { ...(localDetector ? { detector: localDetector } : {}), onRecordError: analysisLog.onRecordError }),
+      concurrency: o.analyzerConcurrency ?? ANALYZER_CONCURRENCY_DEFAULT, // like Lambda's reserved concurrency
+      handler: createAnalyzer(env, { ...(detector ? { detector } : {}), onRecordError: analysisLog.onRecordError }),
       onError: (e) => log.error('analyzer invocation failed', e),
       onMessageFailed: analysisLog.onMessageFailed,
     });
@@ -227,7 +272,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       fallback: chainFallbacks(serveOpenApi, serveDocs, localConsole(env)),
       onResponse: log.request,
       // The routes src/infra/functions.ts declares (as the template does), each to its function's handler.
-      routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, localDetector) }),
+      routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, detector) }),
     });
     closers.push(gateway.close);
 

@@ -7,8 +7,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
 import { LOCAL_BUCKET, LOCAL_TABLE } from '../../src/local/stack.js';
-import { solidPng } from '../fixtures/images.js';
-import { Api, bootStack, type Booted } from '../integration/harness.js';
+import { solidPng } from '../helpers/images.js';
+import { Api, bootStack, type Booted } from '../helpers/stack-harness.js';
 
 /** Socket inodes this process holds open (Linux /proc). */
 const ownSocketInodes = (): Set<string> => {

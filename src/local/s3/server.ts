@@ -20,7 +20,7 @@ export interface LocalS3Options {
   region: string; // use LOCAL_REGION from src/local/constants.ts
   credentials: { accessKeyId: string; secretAccessKey: string }; // LOCAL_CREDENTIALS from src/local/constants.ts
   buckets: string[]; // created at start if missing
-  /** called after every successful object creation (PUT, CompleteMultipartUpload, CopyObject) */
+  /** called after every successful object creation (PUT, CompleteMultipartUpload, CopyObject), before the answer */
   onObjectCreated?: (notification: S3EventNotification) => Promise<void> | void;
 }
 
@@ -38,7 +38,8 @@ interface Context {
   verifier: SigV4Verifier;
   store: ObjectStore;
   spoolDir: string;
-  notify(created: Omit<ObjectCreated, 'region'>): void;
+  /** Resolves once the notification is in the queue (a delivery failure is logged, not thrown). */
+  notify(created: Omit<ObjectCreated, 'region'>): Promise<void>;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
     spoolDir,
     notify(created) {
       const callback = opts.onObjectCreated;
-      if (!callback) return;
+      if (!callback) return Promise.resolve();
       const delivery = (async () => {
         try {
           await callback(objectCreatedNotification({ ...created, region: opts.region }));
@@ -73,6 +74,7 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
       })();
       pendingNotifications.add(delivery);
       void delivery.finally(() => pendingNotifications.delete(delivery));
+      return delivery;
     },
   };
 
@@ -145,7 +147,8 @@ async function forwardVerified(req: IncomingMessage, res: ServerResponse, contex
     if (eventName && target.bucket && target.key) {
       const stored = await context.store.headObject(encodedObjectPath(target.bucket, target.key));
       if (stored) {
-        context.notify({ eventName, bucket: target.bucket, key: target.key, ...stored, accessKeyId: auth.accessKeyId, ids });
+        // The notification is queued before the 200: an acknowledged PUT is never only in our memory.
+        await context.notify({ eventName, bucket: target.bucket, key: target.key, ...stored, accessKeyId: auth.accessKeyId, ids });
       } else {
         console.error(`local S3: ${target.bucket}/${target.key} vanished before its ${eventName} notification`);
       }

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../../src/local/token.js';
-import { bootStack, type Booted } from '../../integration/harness.js';
+import { bootStack, type Booted } from '../../helpers/stack-harness.js';
 
 /**
  * Request input names every map could trip on: a header, query parameter or path segment
