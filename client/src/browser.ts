@@ -1,8 +1,8 @@
 /**
  * The browser-safe entry: no Node-only imports (a test bundles it for the
  * browser platform to keep it so). Pictures are Blobs/Files, bytes, or any
- * `PictureSource`; hashing is incremental (pure TypeScript SHA-256, nothing
- * buffered whole); uploads use XHR when available for upload progress.
+ * `PictureSource`; hashing is incremental (SHA-256 in WebAssembly, in a Web Worker
+ * when there is one; nothing buffered whole); uploads use XHR when available for upload progress.
  *
  * ```ts
  * import { createClient } from './client/src/browser.js';
@@ -13,7 +13,7 @@
  * ```
  */
 import { createClientFor, fetchPut, type Client, type ClientOptions, type Platform, type PutTransport } from './client.js';
-import { Sha256 } from './sha256.js';
+import { createBrowserHasher } from './worker-hasher.js';
 import { blobSource, browserSource, type BrowserPictureInput } from './source.js';
 
 /** PUT through XMLHttpRequest (upload progress events) when the body is a Blob; fetch otherwise. */
@@ -35,7 +35,7 @@ export const xhrPut: PutTransport = (req, fetchImpl) => {
 };
 
 export const browserPlatform: Platform = {
-  createHasher: () => new Sha256(),
+  createHasher: createBrowserHasher,
   resolveInput: (input, name) => {
     // Bytes go up as a Blob: browsers only stream request bodies over HTTP/2.
     if (input instanceof Uint8Array) return blobSource(new Blob([input as Uint8Array<ArrayBuffer>]), name);

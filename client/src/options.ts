@@ -32,7 +32,7 @@ export interface ClientOptions {
 
 /** What a platform entry plugs in. */
 export interface Platform {
-  createHasher(): Hasher;
+  createHasher(): Hasher | Promise<Hasher>;
   /** Turns whatever the caller passed into a source; undefined when unsupported. */
   resolveInput(input: unknown, name?: string): PictureSource | undefined | Promise<PictureSource | undefined>;
   /** Overrides the upload PUT (the browser entry uses XHR for upload progress). */

@@ -27,7 +27,7 @@ export * from './errors.js';
 export * from './token-diagnosis.js';
 export { DEFAULT_RETRY, backoffDelay, type RetryOptions } from './retry.js';
 export { ScanQuery, formatLabelFilter, type LabelFilterInput, type LabelFilterString, type LabelOperator, type ScanParams } from './scan.js';
-export { Sha256, hexToBase64, type Hasher } from './sha256.js';
+export { createWasmHasher, hexToBase64, type Hasher } from './sha256.js';
 export {
   blobSource,
   bytesSource,

@@ -31,7 +31,7 @@ export const createUploadPipeline = <I>(platform: Platform, t: Transport, option
   const hashPicture = async (input: I | PictureSource, o: { onProgress?: (p: UploadProgress) => void; signal?: AbortSignal; name?: string } = {}): Promise<PreparedPicture> => {
     const source = await platform.resolveInput(input, o.name);
     if (!source) throw new TypeError('Unsupported picture source: pass a file path (Node), a Blob/File, bytes, or a PictureSource');
-    const hasher = platform.createHasher();
+    const hasher = await platform.createHasher();
     const reader = source.stream().getReader();
     let size = 0;
     const head = new Uint8Array(16);
@@ -46,7 +46,7 @@ export const createUploadPipeline = <I>(platform: Platform, t: Transport, option
           head.set(value.subarray(0, take), headLength);
           headLength += take;
         }
-        hasher.update(value);
+        await hasher.update(value);
         size += value.length;
         o.onProgress?.({ phase: 'hashing', loaded: size, total: source.size });
       }
@@ -62,7 +62,7 @@ export const createUploadPipeline = <I>(platform: Platform, t: Transport, option
     const content_type = sniffContentType(head.subarray(0, headLength)) ?? contentTypeFromName(source.name) ?? 'application/octet-stream';
     const sized: PictureSource = { name: source.name, size, stream: () => source.stream() };
     if (source.uploadBody) sized.uploadBody = () => source.uploadBody!();
-    return { source: sized, name: source.name, image_hash: hasher.digestHex(), content_type, size };
+    return { source: sized, name: source.name, image_hash: await hasher.digestHex(), content_type, size };
   };
 
   /** `POST /receiver` (idempotent: a repeat answers 200 and keeps the analysis, so it is retried). */

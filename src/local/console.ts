@@ -44,7 +44,8 @@ export interface ConsoleOptions {
 /** Pictures come from presigned S3 URLs on another loopback port; nothing else leaves the page. */
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'", // hash-wasm: SHA-256 in WebAssembly (no JS eval)
+  "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self' blob: data: http://127.0.0.1:* http://localhost:*",
   "connect-src 'self' http://127.0.0.1:* http://localhost:*",

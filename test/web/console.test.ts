@@ -217,6 +217,8 @@ describe('web console (Chromium)', () => {
     await writeFile(join(pictures, 'large.png'), big);
     const page = await browser.newPage();
     const errors = collectErrors(page);
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
     await page.goto(`${booted.stack.url}/`);
     await page.getByLabel('User id').fill('321');
     await page.getByRole('button', { name: 'Sign in as user 321' }).click();
@@ -244,6 +246,7 @@ describe('web console (Chromium)', () => {
     const row = page.getByTestId('upload-large.png');
     expect(await row.getAttribute('data-phase')).toBe('approved');
     expect(await row.textContent()).toContain('Over 15 MB');
+    expect(workers.some((url) => url.includes('hash-worker'))).toBe(true); // hashed off the page's thread (WebAssembly)
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
