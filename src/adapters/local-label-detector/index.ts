@@ -5,7 +5,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Label } from '../../core/labels.js';
 import { ImageNotAnalysableError, type ImageObject, type LabelDetector } from '../../ports/label-detector.js';
 import { MAX_LABELS } from '../rekognition-label-detector.js';
-import { toModelInput } from './image.js';
+import { INVALID_FORMAT, isJpegOrPng } from './image.js';
 import type { FromWorker, ToWorker, WarmUp } from './protocol.js';
 import { toLabels, type CountedLabel, type RawDetection } from './taxonomy.js';
 
@@ -50,17 +50,13 @@ export interface Analysis {
   labels: CountedLabel[];
   /** The boxes kept by NMS, raw scores, every score ≥ the model's floor. */
   detections: RawDetection[];
-  /** Decode + resize (main thread, libvips pool), wait in the queue, inference (worker), ms. */
+  /** Decode + resize (worker, libvips), wait for the model after decoding, inference (worker), ms. */
   timings: { decodeMs: number; queueMs: number; inferenceMs: number };
 }
 
 interface Job {
-  id: number;
-  pixels: Uint8Array;
-  enqueuedAt: number;
-  resolve: (r: { detections: RawDetection[]; inferenceMs: number; queueMs: number }) => void;
+  resolve: (r: { detections: RawDetection[]; decodeMs: number; inferenceMs: number; queueMs: number }) => void;
   reject: (e: Error) => void;
-  startedAt?: number;
 }
 
 /** Where the worker's module is: worker.ts from sources (tsx, vitest), worker.js once compiled. */
@@ -71,8 +67,9 @@ const WORKER_BOOT = new URL('./boot.mjs', import.meta.url);
  * Rekognition's DetectLabels, offline: CenterNet (COCO's 80 classes) in a worker
  * thread on TensorFlow.js's wasm backend. The object is read through the S3 API
  * like Rekognition reads it; only JPEG and PNG are analysed. The model loads once,
- * when the detector starts; images that arrive meanwhile wait for it. Inference
- * runs one image at a time, in FIFO order, never on the caller's event loop.
+ * when the detector starts; images that arrive meanwhile wait for it. The encoded bytes
+ * move to the worker (no copy), which decodes and infers: no pixels and no libvips work
+ * on the caller's event loop. Inference runs one image at a time, in arrival order.
  */
 export class LocalLabelDetector implements LabelDetector {
   private readonly maxPending: number;
@@ -85,8 +82,7 @@ export class LocalLabelDetector implements LabelDetector {
   private current: DetectorState = 'warming';
   private failure: string | undefined;
   private pending = 0;
-  private readonly queue: Job[] = [];
-  private running: Job | undefined;
+  private readonly jobs = new Map<number, Job>();
   private nextId = 1;
 
   private constructor(
@@ -169,15 +165,17 @@ export class LocalLabelDetector implements LabelDetector {
   }
 
   private async analyseBytes(bytes: Uint8Array, minConfidence: number): Promise<Analysis> {
-    const t0 = performance.now();
-    const pixels = await toModelInput(bytes, this.maxInputPixels);
-    const decodeMs = performance.now() - t0;
+    if (!isJpegOrPng(bytes)) throw new ImageNotAnalysableError(INVALID_FORMAT); // no need to bother the worker
     await this.ensureWorker(); // an image that arrives while the model warms up waits here
-    if (this.current === 'closed') throw new DetectorUnavailableError('closed');
-    const { detections, inferenceMs, queueMs } = await new Promise<{ detections: RawDetection[]; inferenceMs: number; queueMs: number }>(
+    if (this.current === 'closed' || !this.worker) throw new DetectorUnavailableError(this.failure ?? 'closed');
+    const id = this.nextId++;
+    const { detections, decodeMs, inferenceMs, queueMs } = await new Promise<{ detections: RawDetection[]; decodeMs: number; inferenceMs: number; queueMs: number }>(
       (resolve, reject) => {
-        this.queue.push({ id: this.nextId++, pixels, enqueuedAt: performance.now(), resolve, reject });
-        this.pump();
+        this.jobs.set(id, { resolve, reject });
+        // Its own buffer (the SDK's may be a slice of a larger one), moved to the worker without another copy.
+        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        const message: ToWorker = { type: 'detect', id, bytes: own };
+        this.worker!.postMessage(message, [own.buffer as ArrayBuffer]);
       },
     );
     return { labels: toLabels(detections, minConfidence).slice(0, MAX_LABELS), detections, timings: { decodeMs, queueMs, inferenceMs } };
@@ -216,7 +214,7 @@ export class LocalLabelDetector implements LabelDetector {
     this.current = 'warming';
     this.failure = undefined;
     const spawnedAt = performance.timeOrigin + performance.now();
-    const worker = new Worker(WORKER_BOOT, { workerData: { entry: WORKER_ENTRY.href, modelDir: this.modelDir } });
+    const worker = new Worker(WORKER_BOOT, { workerData: { entry: WORKER_ENTRY.href, modelDir: this.modelDir, maxInputPixels: this.maxInputPixels } });
     this.worker = worker;
     this.warm = new Promise<WarmUp>((resolve, reject) => {
       this.rejectWarm = reject;
@@ -227,7 +225,6 @@ export class LocalLabelDetector implements LabelDetector {
           this.current = 'ready';
           this.updateRef();
           resolve({ startupMs: importedAt - spawnedAt, ...rest });
-          this.pump();
         } else if (m.type === 'failed') {
           this.broken(worker, m.message, reject);
         } else this.settle(m);
@@ -254,30 +251,18 @@ export class LocalLabelDetector implements LabelDetector {
   }
 
   private failAll(e: Error) {
-    const jobs = [...(this.running ? [this.running] : []), ...this.queue.splice(0)];
-    this.running = undefined;
+    const jobs = [...this.jobs.values()];
+    this.jobs.clear();
     for (const j of jobs) j.reject(e);
   }
 
   private settle(m: Extract<FromWorker, { type: 'result' | 'error' }>) {
-    const job = this.running;
-    if (!job || job.id !== m.id) return;
-    this.running = undefined;
-    if (m.type === 'result') job.resolve({ detections: m.detections, inferenceMs: m.inferenceMs, queueMs: job.startedAt! - job.enqueuedAt });
-    else job.reject(new Error(`inference failed: ${m.message}`));
-    this.pump();
-  }
-
-  /** Sends the next image when the worker is ready and idle: one inference at a time. */
-  private pump() {
-    if (this.current !== 'ready' || this.running || !this.worker) return;
-    const job = this.queue.shift();
+    const job = this.jobs.get(m.id);
     if (!job) return;
-    job.startedAt = performance.now();
-    this.running = job;
-    const pixels = new Uint8Array(job.pixels); // its own buffer, moved to the worker without a copy
-    const message: ToWorker = { type: 'detect', id: job.id, pixels };
-    this.worker.postMessage(message, [pixels.buffer]);
+    this.jobs.delete(m.id);
+    if (m.type === 'result') job.resolve({ detections: m.detections, decodeMs: m.decodeMs, inferenceMs: m.inferenceMs, queueMs: m.queueMs });
+    else if (m.notAnalysable) job.reject(new ImageNotAnalysableError(m.message));
+    else job.reject(new Error(`inference failed: ${m.message}`));
   }
 
   /** The worker keeps the process alive only while it warms up or holds images. */

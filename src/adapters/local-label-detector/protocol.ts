@@ -1,7 +1,8 @@
 import type { RawDetection } from './taxonomy.js';
 
 /** Messages between the detector (main thread) and its worker thread. */
-export type ToWorker = { type: 'detect'; id: number; pixels: Uint8Array };
+/** `bytes`: the encoded JPEG/PNG; the worker decodes it. */
+export type ToWorker = { type: 'detect'; id: number; bytes: Uint8Array };
 
 export interface WarmUp {
   /** From the thread's start to TensorFlow.js imported (includes compiling TypeScript when run from sources), ms. */
@@ -19,5 +20,6 @@ export interface WarmUp {
 export type FromWorker =
   | ({ type: 'ready'; importedAt: number } & Omit<WarmUp, 'startupMs'>)
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; detections: RawDetection[]; inferenceMs: number }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'result'; id: number; detections: RawDetection[]; decodeMs: number; queueMs: number; inferenceMs: number }
+  /** `notAnalysable`: the image's fault (Rekognition's InvalidImageFormat/ImageTooLarge), never retried. */
+  | { type: 'error'; id: number; message: string; notAnalysable: boolean };

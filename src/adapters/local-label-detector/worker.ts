@@ -1,9 +1,15 @@
 /**
- * The local label detector's worker thread: loads the model once, then runs one
- * inference at a time on 512×512 RGB pixels posted by the main thread. Started
- * through boot.mjs (which registers the TypeScript loader when running from source).
+ * The local label detector's worker thread: loads the model once, then for each posted
+ * object (encoded JPEG/PNG bytes, moved here without a copy) decodes it with sharp — at most
+ * DECODES_AT_ONCE at a time, one libvips thread each (2 cores) — and runs one inference at a
+ * time. The stack's main thread never decodes or holds pixels: it only routes bytes and answers.
+ * Started through boot.mjs (which registers the TypeScript loader when running from source).
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
+import pLimit from 'p-limit';
+import sharp from 'sharp';
+import { ImageNotAnalysableError } from '../../ports/label-detector.js';
+import { toModelInput } from './image.js';
 import { detect, INPUT_SIZE, loadModel } from './model.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -11,22 +17,42 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts runs in a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
 const importedAt = performance.timeOrigin + performance.now(); // wall-clock ms: TensorFlow.js is imported
+const { modelDir, maxInputPixels } = workerData as { modelDir?: string; maxInputPixels: number };
+
+/** Decodes in flight: one can overlap the running inference without both cores going to libvips. */
+const DECODES_AT_ONCE = 2;
+sharp.concurrency(1); // libvips threads per image
+sharp.cache({ memory: 64, files: 0, items: 16 }); // MB: no unbounded cache of decoded tiles
+const decodeSlot = pLimit(DECODES_AT_ONCE);
 
 try {
   const t0 = performance.now();
-  const { model, backend, simd } = await loadModel((workerData as { modelDir?: string }).modelDir);
+  const { model, backend, simd } = await loadModel(modelDir);
   const loadMs = performance.now() - t0;
   const t1 = performance.now();
   await detect(model, new Uint8Array(INPUT_SIZE * INPUT_SIZE * 3)); // warm the kernels before real work
   const firstInferenceMs = performance.now() - t1;
 
-  // One at a time: the main thread sends the next image only after this one's answer.
+  let inference: Promise<unknown> = Promise.resolve(); // one at a time, in arrival order
   port.on('message', (m: ToWorker) => {
-    const t = performance.now();
-    detect(model, m.pixels).then(
-      (detections) => post({ type: 'result', id: m.id, detections, inferenceMs: performance.now() - t }),
-      (e: unknown) => post({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
-    );
+    const fail = (e: unknown) =>
+      post({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e), notAnalysable: e instanceof ImageNotAnalysableError });
+    void decodeSlot(async () => {
+      const t = performance.now();
+      const pixels = await toModelInput(m.bytes, maxInputPixels);
+      return { pixels, decodeMs: performance.now() - t };
+    }).then(({ pixels, decodeMs }) => {
+      const decodedAt = performance.now();
+      inference = inference.then(async () => {
+        const t = performance.now();
+        try {
+          const detections = await detect(model, pixels);
+          post({ type: 'result', id: m.id, detections, decodeMs, queueMs: t - decodedAt, inferenceMs: performance.now() - t });
+        } catch (e) {
+          fail(e);
+        }
+      });
+    }, fail);
   });
   post({ type: 'ready', importedAt, loadMs, firstInferenceMs, backend, simd, threadId });
 } catch (e) {
