@@ -1,6 +1,6 @@
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -97,6 +97,11 @@ export async function verifySignature(
     const value = headerValue(req.headers, name);
     if (value === undefined) throw new Refusal(400, 'InvalidSignatureException', `Signed header ${name} is missing.`);
     headers[name] = value;
+  }
+  // A signed x-amz-content-sha256 stands for the body in the signature: it must be the body's.
+  const declared = headers['x-amz-content-sha256'];
+  if (declared !== undefined && declared !== createHash('sha256').update(body).digest('hex')) {
+    throw new Refusal(400, 'InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
   const url = new URL(req.url ?? '/', 'http://local');
   const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
