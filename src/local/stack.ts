@@ -109,16 +109,15 @@ const unavailableDetector = (reason: string): LabelDetector & DetectorHealth => 
 });
 
 /** `fixture:<path>` is read now, so a missing or invalid file shows on /health instead of as silent retries. */
-const fixtureDetector = async (spec: string, env: Env): Promise<LabelDetector & DetectorHealth> => {
+const fixtureDetector = async (spec: string, env: Env): Promise<LabelDetector & Partial<DetectorHealth>> => {
   try {
-    const detector = await FixtureLabelDetector.fromFile(spec.slice('fixture:'.length), s3Client(env));
-    return Object.assign(detector, { state: 'ready' as const });
+    return await FixtureLabelDetector.fromFile(spec.slice('fixture:'.length), s3Client(env));
   } catch (e) {
     return unavailableDetector(`${spec}: ${(e as Error).message}`.slice(0, 500));
   }
 };
 
-/** /health, plus the local detector's state: `warming` (images wait for it), `ready`, or `failed` (503, with the reason). */
+/** /health, plus the embedded model's state (`warming`: images wait for it, `ready`), or `failed` (503, with the reason) for any local detector. */
 const withDetectorState =
   (health: ProxyHandler, detector: DetectorHealth | undefined): ProxyHandler =>
   async (event, context) => {
@@ -272,7 +271,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       fallback: chainFallbacks(serveOpenApi, serveDocs, localConsole(env)),
       onResponse: log.request,
       // The routes src/infra/functions.ts declares (as the template does), each to its function's handler.
-      routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, detector) }),
+      routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, detector?.state ? (detector as DetectorHealth) : undefined) }),
     });
     closers.push(gateway.close);
 
