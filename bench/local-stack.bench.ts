@@ -20,9 +20,9 @@ import pLimit from 'p-limit';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startStack, type Stack } from '../src/local/stack.js';
-import { solidPng } from '../test/fixtures/images.js';
-import { Api, registerBody } from '../test/integration/harness.js';
-import { findChromium } from '../test/web/browser.js';
+import { solidPng } from '../test/helpers/images.js';
+import { Api, registerBody } from '../test/helpers/stack-harness.js';
+import { findChromium } from '../test/helpers/browser.js';
 import { machineFacts, medianP95, ms, quantile, replaceSection, sleep } from './lib.js';
 
 const { values } = parseArgs({ options: { uploads: { type: 'string', default: '2000' }, write: { type: 'boolean', default: false } } });
