@@ -54,6 +54,10 @@ export const startLocalDynamo = async (o: {
     // dynalite has no TTL: the attribute is honoured by reads and the local sweeper.
     const { TimeToLiveAttribute: _ttl, ...definition } = TABLE_DEFINITION;
     await client.send(new CreateTableCommand({ TableName: o.tableName, ...definition }));
+    // dynalite answers CREATING and flips to ACTIVE on a timer: a write before that is a ResourceNotFoundException.
+    while ((await client.send(new DescribeTableCommand({ TableName: o.tableName }))).Table?.TableStatus !== 'ACTIVE') {
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
   client.destroy();
   return { endpoint: front.endpoint, close };
