@@ -52,6 +52,7 @@ const PRICE = {
   secretsManagerCall: 0.05 / 10_000,
   logsIngestedGb: 0.5,
   rekognitionImage: 1.0 / 1000,
+  eventBridgeEvent: 1.0 / 1e6, // custom events put on a bus (each ≤ 64 KB chunk)
 };
 
 /**
@@ -70,6 +71,12 @@ export const USAGE: { item: string; perImage: number; price: number }[] = [
   // One GetSecretValue per authorizer instance per 5 minutes: ≤ 12 per hour per warm instance, not per image.
   { item: 'Secrets Manager GetSecretValue (cold starts and 5-min refreshes; ~1 per 100 images at low traffic)', perImage: 0.01, price: PRICE.secretsManagerCall },
   // Lambda's START/END/REPORT lines (~0.5 KB JSON per invocation) and one API access log line (~0.45 KB).
+  // Completion events (SPEC §3.8): one image.analysed per image; the webhook lines only with a WebhookUrl.
+  { item: 'EventBridge PutEvents: image.analysed on the default bus', perImage: 1, price: PRICE.eventBridgeEvent },
+  { item: 'Webhook (WebhookUrl set): SQS send by the analyzer, receive and delete by the event source', perImage: 3, price: PRICE.sqsRequest },
+  { item: 'Webhook: notifier invocation (1 per event at low traffic; up to 10 events per invocation under load)', perImage: 1, price: PRICE.lambdaRequest },
+  // Assumed 150 ms billed at 256 MB: signing takes < 1 ms (npm run bench -- --only webhooks); the rest is the receiver's answer.
+  { item: 'Webhook: notifier duration, 150 ms at 256 MB (GB-seconds)', perImage: 0.15 * 0.25, price: PRICE.lambdaGbSecondArm },
   { item: 'CloudWatch Logs ingested: platform lines and access log (KB)', perImage: (0.5 * (API_CALLS_PER_IMAGE * 2 + 1) + 0.45 * API_CALLS_PER_IMAGE), price: PRICE.logsIngestedGb / 1024 / 1024 },
 ];
 

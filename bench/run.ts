@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only detector|api|variants|cold-start|cost|stack] [-- --runs N] [-- --requests N] [-- --uploads N] [-- --write]:
+ * npm run bench [-- --only detector|api|variants|cold-start|cost|stack|webhooks] [-- --runs N] [-- --requests N] [-- --uploads N] [-- --write]:
  * the benches in sequence, each in its own process — the local label detector's, the API's, the image
  * variants', the bundles' require() times, the AWS cost per 1,000 images, the local stack under load.
  * `--runs` goes to the detector and cold-start benches, `--requests` to the API bench, `--uploads` to the
@@ -27,6 +27,7 @@ const benches = [
   { name: 'cold-start', file: 'cold-start.bench.ts', args: values.runs ? ['--runs', values.runs] : [] },
   { name: 'cost', file: 'aws-cost.bench.ts', args: [] },
   { name: 'stack', file: 'local-stack.bench.ts', args: values.uploads ? ['--uploads', values.uploads] : [] },
+  { name: 'webhooks', file: 'webhooks.bench.ts', args: [] },
 ];
 if (values.only && !benches.some((b) => b.name === values.only)) throw new Error(`--only must be one of ${benches.map((b) => b.name).join(', ')}`);
 

@@ -7,7 +7,10 @@ import { s3Client } from '../adapters/aws-clients/s3.js';
 import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
 import { buildDetector } from '../adapters/label-detector-factory.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { createAnalyseImage, type AnalysisDeps } from '../app/analyse-image.js';
+import { createAnalyseImage, type AnalysePipeline, type AnalysisDeps } from '../app/analyse-image.js';
+import { publishAnalysed, type EventsTelemetry } from '../app/publish-events.js';
+import { awsEventPublisher } from '../adapters/event-publishers.js';
+import type { EventPublisher } from '../ports/event-publisher.js';
 import { AnalyzerConfig, readConfig, type Env } from '../config.js';
 import type { LabelDetector } from '../ports/label-detector.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -28,9 +31,14 @@ const telemetryOf = (logger: Logger, metrics: Metrics): NonNullable<AnalysisDeps
   count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
 });
 
+export const eventsTelemetryOf = (logger: Logger, metrics: Metrics): EventsTelemetry => ({
+  error: (message, fields) => logger.error(message, fields),
+  count: (metric, n) => metrics.addMetric(metric, MetricUnit.Count, n),
+});
+
 /** One SQS message: an S3 notification (or S3's test event, or something foreign to ignore). */
-export const createRecordHandler = (d: AnalyzerDeps, log: Pick<Logger, 'warn'> = functionLogger('analyzer')) => {
-  const analyse = createAnalyseImage(d);
+export const createRecordHandler = (d: AnalyzerDeps, log: Pick<Logger, 'warn'> = functionLogger('analyzer'), pipeline: AnalysePipeline = {}) => {
+  const analyse = createAnalyseImage(d, pipeline);
   return async (record: SQSRecord) => {
     let body: unknown;
     try {
@@ -61,6 +69,8 @@ export interface AnalyzerOverrides {
   objects?: ObjectStore;
   /** Sees each message's error before it goes back to the queue (the local stack prints why). */
   onRecordError?: (record: SQSRecord, error: unknown) => void;
+  /** Where completion events go (the local outbox); in AWS, EventBridge and the webhook queue from the env. */
+  events?: EventPublisher;
 }
 
 export const createAnalyzer = (env: Env, overrides: AnalyzerOverrides = {}) => {
@@ -84,7 +94,9 @@ export const createAnalyzer = (env: Env, overrides: AnalyzerOverrides = {}) => {
       waitSeconds: c.ANALYSIS_WAIT_SECONDS,
       telemetry: telemetryOf(logger, metrics),
     };
-    return createRecordHandler(deps, logger);
+    // Completion events (SPEC §3.8): one per record that reached a terminal status.
+    const events = overrides.events ?? awsEventPublisher(env);
+    return createRecordHandler(deps, logger, { onOutcome: [publishAnalysed({ records: deps.records, events, telemetry: eventsTelemetryOf(logger, metrics) })] });
   });
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);

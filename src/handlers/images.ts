@@ -10,22 +10,32 @@ import type { RecordStore } from '../ports/record-store.js';
 import type * as z from 'zod/mini';
 import type { ImageRecord } from '../wire/images.js';
 import { httpFunction, json, type Route } from './http.js';
+import { deleteAndPublish, type EventsTelemetry } from '../app/publish-events.js';
+import { awsEventPublisher } from '../adapters/event-publishers.js';
+import { NO_EVENTS, type EventPublisher } from '../ports/event-publisher.js';
+import { functionLogger } from './observability.js';
 
 export interface ImagesDeps {
   records: RecordStore;
   objects: ObjectStore;
+  /** Where `image.deleted` goes (SPEC §3.8). */
+  events?: EventPublisher;
+  telemetry?: EventsTelemetry;
   now?: () => number;
 }
 
 /** GET /images/{file_name}: the owner's record; DELETE: remove object and records (204, idempotent). */
 export const imagesRoute =
-  ({ records, objects, now = Date.now }: ImagesDeps): Route =>
+  ({ records, objects, events = NO_EVENTS, telemetry, now = Date.now }: ImagesDeps): Route =>
   async (req) => {
     const { fileName, imageKey, userId } = ownedFileName(req.pathParameter('file_name'), req.userId());
     if (req.method === 'DELETE') {
       // Object first: a failure leaves the records, and the retry finishes the job.
-      await objects.delete(fileName);
-      await records.remove(imageKey, userId, now());
+      // What is about to go is read first, so `image.deleted` names its posts (and is sent only if something went).
+      await deleteAndPublish({ records, events, telemetry, now }, imageKey, userId, fileName, async () => {
+        await objects.delete(fileName);
+        await records.remove(imageKey, userId, now());
+      });
       return { status: 204 };
     }
     const t = now();
@@ -55,12 +65,15 @@ export const imagesRoute =
     } satisfies z.output<typeof ImageRecord>);
   };
 
-export const createImagesHandler = (env: Env) =>
-  httpFunction('images', env, ImagesConfig, (c) =>
-    imagesRoute({
+export const createImagesHandler = (env: Env, overrides: { events?: EventPublisher } = {}) =>
+  httpFunction('images', env, ImagesConfig, (c) => {
+    const logger = functionLogger('images');
+    return imagesRoute({
       records: new DynamoRecordStore(documentClient(env), c.IMAGES_TABLE_NAME),
       objects: new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME),
-    }),
-  );
+      events: overrides.events ?? awsEventPublisher(env),
+      telemetry: { error: (message, fields) => logger.error(message, fields), count: () => undefined },
+    });
+  });
 
 export const handler = createImagesHandler(process.env);

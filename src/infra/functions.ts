@@ -7,7 +7,7 @@ import {
   ReceiverConfig,
   ScanConfig,
 } from '../config.js';
-import { NotifierConfig } from '../events-config.js';
+import { EventsConfig, NotifierConfig } from '../events-config.js';
 import { QUEUE_DEFINITION } from './table.js';
 import { WEBHOOK_QUEUE_DEFINITION } from './webhooks.js';
 
@@ -51,6 +51,13 @@ export interface FunctionSpec {
 
 const keys = (schema: { def: { shape: Record<string, unknown> } }) => Object.keys(schema.def.shape);
 
+/** Functions that emit completion events (SPEC §3.8): EventBridge's default bus always, the webhook queue when there is one. */
+const EMITS_EVENTS: Permission[] = [
+  { actions: ['events:PutEvents'], on: 'defaultEventBus' },
+  { actions: ['sqs:SendMessage'], on: 'webhookQueue', when: 'HasWebhook' },
+];
+const EVENTS_ENV = Object.keys(EventsConfig);
+
 
 export const FUNCTIONS: FunctionSpec[] = [
   {
@@ -80,12 +87,13 @@ export const FUNCTIONS: FunctionSpec[] = [
     description: 'SQS → DetectLabels once per distinct image, reuse, moderation',
     memoryMb: 256,
     timeoutSeconds: QUEUE_DEFINITION.analyzerTimeoutSeconds,
-    env: keys(AnalyzerConfig),
+    env: [...keys(AnalyzerConfig), ...EVENTS_ENV],
     permissions: [
       { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], on: 'table' },
       { actions: ['s3:GetObject'], on: 'objects' }, // HeadObject, and Rekognition reads the object as this role
       { actions: ['s3:ListBucket'], on: 'bucket' }, // so HeadObject of a deleted object is a 404, not a 403
       { actions: ['rekognition:DetectLabels'], on: 'any' }, // has no resource-level permissions
+      ...EMITS_EVENTS,
       // Used by Lambda's event source mapping on the function's behalf, not by the handler.
       { actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], on: 'queue', byService: true },
     ],
@@ -120,8 +128,9 @@ export const FUNCTIONS: FunctionSpec[] = [
     description: 'GET/DELETE /images/{file_name}: the owner’s record; delete object and records',
     memoryMb: 256,
     timeoutSeconds: 10,
-    env: keys(ImagesConfig),
+    env: [...keys(ImagesConfig), ...EVENTS_ENV],
     permissions: [
+      ...EMITS_EVENTS,
       { actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query'], on: 'table' },
       { actions: ['s3:DeleteObject'], on: 'objects' },
     ],

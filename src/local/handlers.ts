@@ -34,12 +34,14 @@ export const routesFor = (
   functions: readonly FunctionSpec[],
   env: Env,
   wrap: Partial<Record<HttpFunctionName, (handler: ProxyHandler) => ProxyHandler>> = {},
+  /** A function built another way (the images function with the local webhook outbox). */
+  build: Partial<Record<HttpFunctionName, (env: Env) => ProxyHandler>> = {},
 ): Route[] =>
   functions
     .filter((f) => f.routes.length > 0)
     .flatMap((f) => {
       if (!hasHttpHandler(f.name)) throw new Error(`No local handler for function ${f.name} (routes ${f.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`);
-      const built = HTTP_HANDLERS[f.name](env);
+      const built = (build[f.name] ?? HTTP_HANDLERS[f.name])(env);
       const handler = wrap[f.name]?.(built) ?? built;
       return f.routes.map((r) => ({ method: r.method, resource: r.path, authorized: r.authorized, handler }));
     });

@@ -25,6 +25,8 @@ import { routesFor } from './handlers.js';
 import { s3TestEvent, startLocalS3 } from './s3/index.js';
 import { startEventSourcePoller, startLocalQueues } from './sqs/index.js';
 import { startLocalWebhooks, type LocalOutbox } from './webhooks/index.js';
+import { NO_EVENTS } from '../ports/event-publisher.js';
+import { createImagesHandler } from '../handlers/images.js';
 import { DEFAULT_LOCAL_SECRET } from './token.js';
 import { createAnalysisLog } from './analysis-log.js';
 import { createTerminalLog, type TerminalLog } from './terminal-log.js';
@@ -241,7 +243,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       visibilityTimeoutSeconds,
       reportBatchItemFailures: true,
       concurrency: o.analyzerConcurrency ?? ANALYZER_CONCURRENCY_DEFAULT, // like Lambda's reserved concurrency
-      handler: createAnalyzer(env, { ...(detector ? { detector } : {}), onRecordError: analysisLog.onRecordError }),
+      handler: createAnalyzer(env, { ...(detector ? { detector } : {}), onRecordError: analysisLog.onRecordError, events: webhooks?.outbox ?? NO_EVENTS }),
       onError: (e) => log.error('analyzer invocation failed', e),
       onMessageFailed: analysisLog.onMessageFailed,
     });
@@ -271,7 +273,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       fallback: chainFallbacks(serveOpenApi, serveDocs, localConsole(env)),
       onResponse: log.request,
       // The routes src/infra/functions.ts declares (as the template does), each to its function's handler.
-      routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, detector?.state ? (detector as DetectorHealth) : undefined) }),
+      routes: routesFor(FUNCTIONS, env, { health: (h) => withDetectorState(h, detector?.state ? (detector as DetectorHealth) : undefined) }, { images: (e) => createImagesHandler(e, { events: webhooks?.outbox ?? NO_EVENTS }) }),
     });
     closers.push(gateway.close);
 

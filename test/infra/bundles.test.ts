@@ -18,8 +18,8 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/s3-request-presigner': 's3',
   '@aws-sdk/client-rekognition': 'rekognition',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
-  '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-eventbridge': 'events',
+  '@aws-sdk/client-sqs': 'sqs',
 };
 
 const required = (code: string) => new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!));

@@ -85,7 +85,10 @@ const secretsAction = (req: IncomingMessage, body: Buffer) => {
   const scope = SecretId === JWT_SECRET_ARN ? 'jwtSecret' : SecretId === WEBHOOK_SECRET_ARN ? 'webhookSecret' : SecretId;
   return [`secretsmanager:${String(req.headers['x-amz-target']).split('.')[1]}@${scope}`];
 };
-const jsonTarget = (service: string, scope: string) => (req: IncomingMessage) => [`${service}:${String(req.headers['x-amz-target']).split('.')[1]}@${scope}`];
+// SQS's batch operations are authorized by the single-message action (SendMessageBatch needs sqs:SendMessage).
+const jsonTarget = (service: string, scope: string) => (req: IncomingMessage) => [
+  `${service}:${String(req.headers['x-amz-target']).split('.')[1]!.replace(/^(SendMessage|DeleteMessage|ChangeMessageVisibility)Batch$/, '$1')}@${scope}`,
+];
 
 const declared = (f: FunctionSpec) => new Set(f.permissions.filter((p) => !p.byService).flatMap((p) => p.actions.map((a) => `${a}@${p.on}`)));
 
@@ -105,6 +108,18 @@ describe('each role allows exactly what its function calls', () => {
       createServer((_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify({ Labels: [{ Name: 'Beach', Confidence: 97.5, Parents: [{ Name: 'Nature' }] }], LabelModelVersion: '3.0' }));
+      }),
+    );
+    // EventBridge's PutEvents, answered as AWS does (every entry accepted).
+    const eventBridge = await listen(
+      createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          const { Entries } = JSON.parse(body) as { Entries: unknown[] };
+          res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify({ FailedEntryCount: 0, Entries: Entries.map((_, i) => ({ EventId: `e${i}` })) }));
+        });
       }),
     );
     const queues = await startLocalQueues({
@@ -136,6 +151,10 @@ describe('each role allows exactly what its function calls', () => {
       AWS_ENDPOINT_URL_REKOGNITION: await recordingProxy(fn, rekognition, rekognitionAction),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: await recordingProxy(fn, secrets, secretsAction),
       AWS_ENDPOINT_URL_SQS: await recordingProxy(fn, webhookQueue.endpoint, jsonTarget('sqs', 'webhookQueue')),
+      AWS_ENDPOINT_URL_EVENTBRIDGE: await recordingProxy(fn, eventBridge, jsonTarget('events', 'defaultEventBus')),
+      // As the template sets them for the functions that emit completion events (and a webhook configured).
+      EVENT_BUS_NAME: 'default',
+      WEBHOOK_QUEUE_URL: webhookQueue.queueUrl,
       S3_FORCE_PATH_STYLE: 'true',
       IMAGES_BUCKET_NAME: BUCKET,
       IMAGES_TABLE_NAME: TABLE,

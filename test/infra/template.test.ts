@@ -13,7 +13,7 @@ import {
   ReceiverConfig,
   ScanConfig,
 } from '../../src/config.js';
-import { NotifierConfig } from '../../src/events-config.js';
+import { EventsConfig, NotifierConfig } from '../../src/events-config.js';
 import { FUNCTIONS } from '../../src/infra/functions.js';
 import { functionId } from '../../src/infra/template.js';
 import { QUEUE_DEFINITION, TABLE_DEFINITION } from '../../src/infra/table.js';
@@ -71,19 +71,26 @@ describe('serverless/infrastructure.yaml', () => {
 
   it("gives every function exactly its configuration schema's variables", () => {
     const schemas = { authorizer: AuthorizerConfig, receiver: ReceiverConfig, analyzer: AnalyzerConfig, obtain: ObtainConfig, scan: ScanConfig, images: ImagesConfig, health: HealthConfig, notifier: NotifierConfig };
+    // Functions that emit completion events also read EVENT_BUS_NAME and WEBHOOK_QUEUE_URL.
+    const emits = new Set(['analyzer', 'images']);
     for (const f of FUNCTIONS) {
       const vars = Object.keys((template.Resources[functionId(f.name)]!.Properties.Environment as { Variables: object }).Variables).filter(
         (k) => !k.startsWith('POWERTOOLS_'),
       );
       const local = new Set(f.localOnlyEnv ?? []);
-      expect(vars.sort(), f.name).toEqual(Object.keys(schemas[f.name].def.shape).filter((k) => !local.has(k)).sort());
+      const expected = [...Object.keys(schemas[f.name].def.shape), ...(emits.has(f.name) ? Object.keys(EventsConfig) : [])];
+      expect(vars.sort(), f.name).toEqual(expected.filter((k) => !local.has(k)).sort());
     }
   });
 
   it('gives each function its own role with exactly its declared actions, and no * but DetectLabels', () => {
     for (const f of FUNCTIONS) {
       const role = template.Resources[`${functionId(f.name)}Role`]!;
-      const statements = (role.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement;
+      type Statement = { Action: string[]; Resource: unknown };
+      // A statement granted under a condition is { "Fn::If": [condition, statement, AWS::NoValue] }.
+      const statements = (role.Properties.Policies as { PolicyDocument: { Statement: (Statement | { 'Fn::If': [string, Statement, unknown] })[] } }[])[0]!.PolicyDocument.Statement.map((s) =>
+        'Fn::If' in s ? s['Fn::If'][1] : s,
+      );
       const actions = statements.flatMap((s) => s.Action).sort();
       expect(actions, f.name).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', ...f.permissions.flatMap((p) => p.actions)].sort());
       for (const s of statements) if (s.Resource === '*') expect(s.Action).toEqual(['rekognition:DetectLabels']);
