@@ -53,6 +53,7 @@ const PRICE = {
   logsIngestedGb: 0.5,
   rekognitionImage: 1.0 / 1000,
   eventBridgeEvent: 1.0 / 1e6, // custom events put on a bus (each ≤ 64 KB chunk)
+  s3StorageGbMonth: 0.023,
 };
 
 /**
@@ -77,6 +78,12 @@ export const USAGE: { item: string; perImage: number; price: number }[] = [
   { item: 'Webhook: notifier invocation (1 per event at low traffic; up to 10 events per invocation under load)', perImage: 1, price: PRICE.lambdaRequest },
   // Assumed 150 ms billed at 256 MB: signing takes < 1 ms (npm run bench -- --only webhooks); the rest is the receiver's answer.
   { item: 'Webhook: notifier duration, 150 ms at 256 MB (GB-seconds)', perImage: 0.15 * 0.25, price: PRICE.lambdaGbSecondArm },
+  // Issue 14 (variants). The run below decodes an 8×8 PNG, so the decode time of a real photo is added here:
+  // ≈ 2.5 s of one core for a 12 MP JPEG (docs/benchmarks.md, "Image variants") at the analyzer's 2,048 MB.
+  { item: 'Analyzer: decoding a 12 MP photo into thumb + preview (≈ 2.5 s × 2 GB, GB-s)', perImage: 2.5 * 2, price: PRICE.lambdaGbSecondArm },
+  // The analyzer's two variant PUTs notify the queue too (ignored by key, but sent, received and deleted).
+  { item: 'SQS: the two variant PUTs notified, received and deleted', perImage: 6, price: PRICE.sqsRequest },
+  { item: 'S3 storage of the variants, one month (≈ 0.5 MB per distinct image, GB)', perImage: 0.5 / 1024, price: PRICE.s3StorageGbMonth },
   { item: 'CloudWatch Logs ingested: platform lines and access log (KB)', perImage: (0.5 * (API_CALLS_PER_IMAGE * 2 + 1) + 0.45 * API_CALLS_PER_IMAGE), price: PRICE.logsIngestedGb / 1024 / 1024 },
 ];
 

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createClient, diagnoseToken, downloadToFile, FILE_NAME_PATTERN, FINAL_STATUSES, isCertainRefusal, ScanQuery, USER_ID_PATTERN, type ImageRecord, type NodeClient } from '../../client/src/index.js';
+import { createClient, diagnoseToken, downloadToFile, FILE_NAME_PATTERN, FINAL_STATUSES, isCertainRefusal, ScanQuery, USER_ID_PATTERN, type ImageRecord, type NodeClient, type Variant } from '../../client/src/index.js';
 import { DEFAULT_LOCAL_SECRET, mintToken } from '../../src/local/token.js';
 import { describeError, EXIT, TokenError, UsageError, type ErrorContext } from './errors.js';
 import { colorsFor, processIo, type Io } from './io.js';
@@ -178,30 +178,34 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
   program
     .command('get')
-    .description('download the original (through a short-lived /obtain URL)')
+    .description('download the original, or its thumb or preview (through a short-lived /obtain URL)')
     .argument('<file>', fileHelp)
-    .option('-o, --output <path>', 'where to write it: a file, a directory, or - for stdout (default: <file_name> in the current directory)')
+    .option('-o, --output <path>', 'where to write it: a file, a directory, or - for stdout (default: <file_name>, or <name>.<variant>.jpg for a variant, in the current directory)')
+    .addOption(new Option('--variant <name>', 'thumb (long side ≤ 320 px), preview (≤ 1600 px) or original').choices(['original', 'thumb', 'preview']).default('original'))
     .option('--url', 'print the presigned URL instead of downloading', false)
     .option('-f, --force', 'overwrite the file if it exists', false)
-    .action(async (file: string, flags: { output?: string; url: boolean; force: boolean }, cmd: Command) => {
+    .action(async (file: string, flags: { output?: string; url: boolean; force: boolean; variant: Variant }, cmd: Command) => {
       const client = clientFor(cmd);
       const name = await fileNameOf(client, file);
+      const variant = flags.variant;
       if (flags.url) {
-        out((await client.obtainUrl(name)).url);
+        out((await client.obtainUrl(name, { variant })).url);
         return;
       }
       if (flags.output === '-') {
-        const { body } = await client.download(name);
+        const { body } = await client.download(name, { variant });
         await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), io.stdout);
         return;
       }
-      let target = resolve(io.cwd, flags.output ?? name);
-      if ((await stat(target).catch(() => undefined))?.isDirectory()) target = join(target, name);
+      // Variants are JPEG whatever the original was: name the file so.
+      const defaultName = variant === 'original' ? name : `${name.replace(/\.(jpg|png)$/, '')}.${variant}.jpg`;
+      let target = resolve(io.cwd, flags.output ?? defaultName);
+      if ((await stat(target).catch(() => undefined))?.isDirectory()) target = join(target, defaultName);
       if (!flags.force && (await stat(target).catch(() => undefined))) {
         throw new UsageError(`${target} already exists: pass --force to overwrite it, or -o another path.`);
       }
-      const bytes = await downloadToFile(client, name, target);
-      err(`${name} → ${target} (${formatBytes(bytes)})`);
+      const bytes = await downloadToFile(client, name, target, { variant });
+      err(`${name}${variant === 'original' ? '' : ` (${variant})`} → ${target} (${formatBytes(bytes)})`);
     });
 
   program

@@ -9,6 +9,7 @@ import {
   fileNameFor,
   type CallOptions,
   type ClientOptions,
+  type ObtainOptions,
   type Download,
   type Platform,
   type PreparedPicture,
@@ -36,9 +37,14 @@ export function createClientFor<I>(platform: Platform, options: ClientOptions) {
   const { baseUrl, call, retrying, userId, fetchImpl } = transport;
   const { hashPicture, register, status, uploadPrepared, uploadPictures } = createUploadPipeline<I>(platform, transport, options);
 
-  /** `GET /obtain/{file_name}` in JSON mode: a presigned GET URL of the original, valid `expires_in` seconds. */
-  const obtainUrl = async (fileName: string, o: CallOptions = {}): Promise<ObtainUrl> =>
-    (await call({ method: 'GET', path: imagePath('obtain', fileName), retry: true, operation: 'obtain', signal: o.signal })).body as ObtainUrl;
+  /**
+   * `GET /obtain/{file_name}` in JSON mode: a presigned GET URL of the original (or of `variant`),
+   * valid `expires_in` seconds. A variant not made yet is a NotFoundError with code `variant_not_ready`.
+   */
+  const obtainUrl = async (fileName: string, o: ObtainOptions = {}): Promise<ObtainUrl> => {
+    const query = o.variant && o.variant !== 'original' ? `?variant=${o.variant}` : '';
+    return (await call({ method: 'GET', path: `${imagePath('obtain', fileName)}${query}`, retry: true, operation: 'obtain', signal: o.signal })).body as ObtainUrl;
+  };
 
   return {
     baseUrl,
@@ -103,8 +109,8 @@ export function createClientFor<I>(platform: Platform, options: ClientOptions) {
 
     obtainUrl,
 
-    /** The original's bytes, as a stream (through a fresh presigned URL). */
-    async download(fileName: string, o: CallOptions = {}): Promise<Download> {
+    /** The original's (or a variant's) bytes, as a stream (through a fresh presigned URL). */
+    async download(fileName: string, o: ObtainOptions = {}): Promise<Download> {
       return retrying(
         'download',
         async () => {

@@ -19,7 +19,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createClientFor, type CallOptions, type Client, type ClientOptions, type Platform } from './client.js';
+import { createClientFor, type Client, type ObtainOptions, type ClientOptions, type Platform } from './client.js';
 import type { Hasher } from './sha256.js';
 import { browserSource, type BrowserPictureInput, type PictureSource } from './source.js';
 
@@ -99,8 +99,8 @@ export const nodePlatform: Platform = {
 export const createClient = (options: ClientOptions) => createClientFor<NodePictureInput>(nodePlatform, options);
 export type NodeClient = Client<NodePictureInput>;
 
-/** Downloads an image to `path` (written to a temporary name, then renamed: no partial files). */
-export const downloadToFile = async (client: Client, fileName: string, path: string, o: CallOptions = {}): Promise<number> => {
+/** Downloads an image (or its `variant`) to `path` (written to a temporary name, then renamed: no partial files). */
+export const downloadToFile = async (client: Client, fileName: string, path: string, o: ObtainOptions = {}): Promise<number> => {
   const { body } = await client.download(fileName, o);
   const partial = `${path}.part-${process.pid}`;
   let bytes = 0;

@@ -5,7 +5,7 @@
 import type { RetryOptions } from './retry.js';
 import type { Hasher } from './sha256.js';
 import { EXTENSION_OF, type PictureSource } from './source.js';
-import type { ContentType, ImageRecord, ImageStatus } from './types.js';
+import type { ContentType, ImageRecord, ImageStatus, ObtainVariant } from './types.js';
 
 export interface ClientOptions {
   /** The API's base URL, e.g. `https://abc.execute-api.us-east-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */
@@ -79,6 +79,14 @@ export interface UploadProgress {
 
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+/** What `GET /obtain` can return: the uploaded original, or one of the variants made from it. */
+export type Variant = ObtainVariant;
+
+export interface ObtainOptions extends CallOptions {
+  /** `thumb` (long side ≤ 320 px) or `preview` (≤ 1600 px), JPEG without metadata; default the original. */
+  variant?: Variant;
 }
 
 export interface UploadOptions extends CallOptions {

@@ -11,6 +11,7 @@ export {
   type Client,
   type ClientOptions,
   type Download,
+  type ObtainOptions,
   type Platform,
   type PreparedPicture,
   type PutAnswer,
@@ -21,6 +22,7 @@ export {
   type UploadPhase,
   type UploadProgress,
   type UploadResult,
+  type Variant,
   type WaitOptions,
 } from './client.js';
 export * from './errors.js';

@@ -11,6 +11,7 @@ export {
   FILE_NAME_PATTERN,
   IMAGE_STATUSES,
   MAX_CONTENT_CHARS,
+  MAX_ORIGINAL_BYTES,
   TERMINAL_STATUSES,
   USER_ID_PATTERN,
   type ContentType,
@@ -32,6 +33,11 @@ export type UploadHeaders = z.output<typeof wire.UploadHeaders>;
 export type ReceiverResponse = z.output<typeof wire.ReceiverResponse>;
 /** `GET /obtain/{file_name}` with `Accept: application/json`. */
 export type ObtainUrl = z.output<typeof wire.ObtainUrl>;
+/** `?variant=` of `GET /obtain/{file_name}`: `original` (default), `thumb` (long side ≤ 320 px) or `preview` (≤ 1600 px). */
+export type ObtainVariant = z.output<typeof wire.ObtainVariant>;
+/** The variants of an image listed by `GET /images/{file_name}` (`{}` until made). */
+export type Variants = z.output<typeof wire.Variants>;
+export type VariantInfo = z.output<typeof wire.VariantInfo>;
 export type LabelFilter = z.output<typeof wire.LabelFilter>;
 /** `GET /scan`: `grouping_id` is the user id (a string) when no grouping was given. */
 export type ScanResult = z.output<typeof wire.ScanResult>;

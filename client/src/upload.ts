@@ -114,6 +114,8 @@ export const createUploadPipeline = <I>(platform: Platform, t: Transport, option
       post_id: meta.post_id,
       user_id: await userId(meta),
       picture_id: meta.picture_id,
+      // The receiver refuses an original over its maximum at once (413), and signs this length.
+      byte_size: prepared.size,
       post: { trip_id: meta.trip_id ?? null, location_id: meta.location_id ?? null, content: meta.content ?? '' },
     };
     o.onProgress?.({ phase: 'registering', loaded: 0, total: prepared.size });

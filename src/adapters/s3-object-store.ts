@@ -10,20 +10,43 @@ export class S3ObjectStore implements ObjectStore {
     private readonly bucket: string,
   ) {}
 
-  async presignUpload(key: string, o: { contentType: string; sha256Hex: string; expiresIn: number }): Promise<PresignedUpload> {
+  async presignUpload(key: string, o: { contentType: string; sha256Hex: string; expiresIn: number; contentLength?: number }): Promise<PresignedUpload> {
     const checksum = hashToChecksum(o.sha256Hex);
+    const sized = o.contentLength !== undefined;
     const url = await getSignedUrl(
       this.s3,
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: o.contentType, ChecksumSHA256: checksum }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ContentType: o.contentType,
+        ChecksumSHA256: checksum,
+        ...(sized ? { ContentLength: o.contentLength } : {}),
+      }),
       {
         expiresIn: o.expiresIn,
-        // Sign both headers: the URL is useless with another type or another body
-        // (S3 checks x-amz-checksum-sha256 against the body and answers BadDigest).
-        signableHeaders: new Set(['content-type', 'x-amz-checksum-sha256']),
+        // Sign the headers: the URL is useless with another type, another body
+        // (S3 checks x-amz-checksum-sha256 against the body and answers BadDigest)
+        // or, when the size was declared, another length (the upload size limit).
+        signableHeaders: new Set(['content-type', 'x-amz-checksum-sha256', ...(sized ? ['content-length'] : [])]),
         unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
       },
     );
-    return { url, headers: { 'Content-Type': o.contentType, 'x-amz-checksum-sha256': checksum } };
+    const headers: Record<string, string> = { 'Content-Type': o.contentType, 'x-amz-checksum-sha256': checksum };
+    if (sized) headers['Content-Length'] = String(o.contentLength);
+    return { url, headers };
+  }
+
+  async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if ((out.ContentLength ?? 0) > maxBytes) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.(); // do not download what will be refused
+      return undefined;
+    }
+    return out.Body!.transformToByteArray();
+  }
+
+  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
   presignDownload(key: string, expiresIn: number): Promise<string> {

@@ -1,7 +1,9 @@
 import { formatFileName, formatImageKey, type ImageName } from '../core/file-name.js';
 import { isAnalysed } from '../core/image-record.js';
 import type { Label } from '../core/labels.js';
-import { detectionFloor, moderate } from '../core/moderation.js';
+import { detectionFloor, moderate, moderationReason } from '../core/moderation.js';
+import { ANALYSIS_FAILED, FAILURE_SENTENCES, isPermanentImageError, type VariantsInfo } from '../core/variants.js';
+import { ImageNotAnalysableError } from '../ports/label-detector.js';
 import { PermanentAnalysisError, type AnalysisDeps, type AnalysisJob, type AnalysisState, type AnalysisStep, type OutcomeListener } from './analysis-pipeline.js';
 
 export { PermanentAnalysisError } from './analysis-pipeline.js';
@@ -16,11 +18,25 @@ export class AnalysisInProgressError extends Error {
 }
 
 const POLL_MS = 200;
+
+/**
+ * An original that can never be decoded (variants) or analysed (the detector's own refusal) ends the
+ * record `failed` at once, with a code and the owner's sentence; anything else is retried.
+ */
+function permanentOrRethrow(e: unknown): never {
+  if (isPermanentImageError(e)) throw new PermanentAnalysisError(e.reason.code, e.reason.message);
+  if (e instanceof ImageNotAnalysableError) {
+    const code = /TooLarge/.test(e.message) ? 'too_large' : 'invalid_image';
+    throw new PermanentAnalysisError(code, FAILURE_SENTENCES[code]);
+  }
+  throw e;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The standard steps, in order. Where upcoming features plug in:
- * - image variants: a step before `detect-or-reuse` (decode once per distinct image);
+ * - image variants: inside `detect-or-reuse`, under the same claim (`d.makeVariants`): the original is
+ *   decoded once per distinct image, and one too large for the detector is detected on its preview;
  * - the label index: a step after `store-verdict` (when `state.outcome?.changed`);
  * - completion events: an `OutcomeListener` (runs after a stored verdict and after a failure).
  */
@@ -57,17 +73,28 @@ export const analysisSteps = (d: AnalysisDeps): AnalysisStep[] => {
           const analysis = await d.records.getAnalysis(imageKey);
           if (analysis?.state === 'done') {
             state.detected = { labels: analysis.labels, source: 'reused' };
+            state.variants = analysis.variants;
+            if (!state.variants && d.makeVariants) {
+              // Analysed before variants existed, or its variants went with its last user: make them again
+              // (same bytes → same objects, so a concurrent remake is harmless). Labels are still reused.
+              state.variants = (await d.makeVariants(imageKey, fileName).catch(permanentOrRethrow)).variants;
+              await d.records.setAnalysisVariants(imageKey, state.variants);
+            }
             return;
           }
           if (await d.records.claimAnalysis(imageKey, claimant, now(), d.leaseSeconds)) {
             let labels: Label[];
+            let variants: VariantsInfo | undefined;
             try {
-              labels = await d.detector.detect({ bucket: d.bucket, key: fileName, imageHash: name.imageHash }, floor);
+              let detectOn = fileName;
+              if (d.makeVariants) ({ variants, detectOn } = await d.makeVariants(imageKey, fileName));
+              labels = await d.detector.detect({ bucket: d.bucket, key: detectOn, imageHash: name.imageHash }, floor);
             } catch (e) {
-              await d.records.abandonAnalysis(imageKey, claimant, (e as Error).message, now());
-              throw e;
+              await d.records.abandonAnalysis(imageKey, claimant, (e as Error).message.slice(0, 500), now());
+              permanentOrRethrow(e);
             }
-            await d.records.completeAnalysis(imageKey, claimant, labels, now());
+            state.variants = variants;
+            await d.records.completeAnalysis(imageKey, claimant, labels, now(), variants);
             d.telemetry?.count('LabelsDetected');
             state.detected = { labels, source: 'detected' };
             return;
@@ -87,7 +114,13 @@ export const analysisSteps = (d: AnalysisDeps): AnalysisStep[] => {
       name: 'store-verdict',
       async run(state) {
         const { job, verdict, detected } = state;
-        const { changed } = await d.records.applyAnalysis(job.imageKey, job.name.userId, { ...verdict!, source: detected!.source }, now());
+        const moderation = moderationReason(verdict!, d.policy);
+        const { changed } = await d.records.applyAnalysis(
+          job.imageKey,
+          job.name.userId,
+          { ...verdict!, source: detected!.source, ...(moderation ? { moderation } : {}), ...(state.variants ? { variants: state.variants } : {}) },
+          now(),
+        );
         state.outcome = { status: verdict!.status, changed };
         d.telemetry?.count(detected!.source === 'reused' ? 'AnalysisReused' : 'AnalysisDetected');
         d.telemetry?.info('image analysed', { imageKey: job.imageKey, userId: job.name.userId, status: verdict!.status, source: detected!.source });
@@ -124,7 +157,9 @@ export const createAnalyseImage = (d: AnalysisDeps, pipeline: AnalysePipeline = 
     } catch (e) {
       const permanent = e instanceof PermanentAnalysisError;
       if (permanent || message.receiveCount >= d.maxReceiveCount) {
-        const failureReason = (permanent ? `${e.code}: ${e.message}` : `${(e as Error).name}: ${(e as Error).message}`).slice(0, 500);
+        // `code: sentence` for the owner; a transient error's internal text goes to the log only.
+        const failureReason = (permanent ? `${e.code}: ${e.message}` : `${ANALYSIS_FAILED.code}: ${ANALYSIS_FAILED.message}`).slice(0, 500);
+        d.telemetry?.info('analysis failed for good', { imageKey: state.job.imageKey, userId: name.userId, reason: failureReason, error: `${(e as Error).name}: ${(e as Error).message}`.slice(0, 500) });
         const { changed } = await d.records.markFailed(state.job.imageKey, name.userId, failureReason, now());
         d.telemetry?.count('AnalysisFailed');
         state.outcome = { status: 'failed', changed, failureReason };

@@ -6,6 +6,8 @@ import type { LabelDetector } from '../ports/label-detector.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RecordStore } from '../ports/record-store.js';
 import type { TerminalStatus } from '../wire/constants.js';
+import type { VariantsInfo } from '../core/variants.js';
+import type { MakeVariants } from './make-variants.js';
 
 /**
  * The analysis use-case as a pipeline of named steps over one state object.
@@ -27,6 +29,8 @@ export interface AnalysisDeps {
   waitSeconds: number;
   telemetry?: AnalysisTelemetry;
   now?: () => number;
+  /** Makes thumb and preview under the detection's claim (issue 14); absent = no variants. */
+  makeVariants?: MakeVariants;
 }
 
 /** Logging and counting, without tying the use-case to a logging library. */
@@ -60,6 +64,8 @@ export interface AnalysisState {
   /** Everything the detector saw (down to the detection floor), and where it came from. */
   detected?: { labels: Label[]; source: AnalysisSource };
   verdict?: Moderated;
+  /** The image's shared variants (made now, or with the analysis that is reused). */
+  variants?: VariantsInfo;
   /** Set when the record reached a terminal status (stored verdict, or failure). */
   outcome?: AnalysisOutcome;
 }

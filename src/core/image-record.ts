@@ -2,6 +2,8 @@ import type * as z from 'zod/mini';
 import { VERDICTS, type AnalysisSource, type ImageStatus } from '../wire/constants.js';
 import type { Placement as PlacementSchema } from '../wire/common.js';
 import type { Label } from './labels.js';
+import type { ModerationReason } from './moderation.js';
+import type { VariantsInfo } from './variants.js';
 
 export type { AnalysisSource, ImageStatus } from '../wire/constants.js';
 export const ANALYSED: readonly ImageStatus[] = VERDICTS;
@@ -21,6 +23,10 @@ export interface ImageRecord extends Partial<Placement> {
   rekognition_results: Label[];
   analysis_source?: AnalysisSource;
   censored_confidence?: number | null;
+  /** Why it is under_review / rejected (absent when approved). */
+  moderation?: ModerationReason;
+  /** The shared variants' dimensions and sizes (absent before they are made). */
+  variants?: VariantsInfo;
   failure_reason?: string;
   object_size?: number;
   created_at: string;

@@ -34,3 +34,20 @@ export const moderate = (detected: readonly Label[], p: ModerationPolicy): Moder
         : 'approved';
   return { status, labels: keepLabels(detected, p.minConfidence), censoredConfidence: censored ?? null };
 };
+
+/** Why a record is `under_review` or `rejected`, for its owner (SPEC §3.7). */
+export interface ModerationReason {
+  label: string;
+  confidence: number;
+  threshold: number;
+}
+
+/** The censored label, the confidence it was seen with, and the threshold it reached; undefined when approved. */
+export const moderationReason = (m: Pick<Moderated, 'status' | 'censoredConfidence'>, p: ModerationPolicy): ModerationReason | undefined => {
+  if (m.status === 'approved' || m.censoredConfidence === null) return undefined;
+  return {
+    label: p.censoredLabel,
+    confidence: m.censoredConfidence,
+    threshold: m.status === 'rejected' ? p.rejectedThreshold : p.underReviewThreshold,
+  };
+};

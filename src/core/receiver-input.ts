@@ -1,3 +1,4 @@
+import { MAX_ORIGINAL_BYTES } from './variants.js';
 import type * as z from 'zod/mini';
 import { CONTENT_TYPES, type ContentType, type Extension } from '../wire/constants.js';
 import { ReceiverRequest } from '../wire/receiver.js';
@@ -11,6 +12,8 @@ export interface Registration extends Placement {
   contentType: ContentType;
   extension: Extension;
   userId: string;
+  /** Declared size of the original (bytes), when the client sent it: the upload URL binds it. */
+  byteSize?: number;
 }
 
 const valueAt = (body: unknown, path: PropertyKey[]): unknown =>
@@ -45,7 +48,13 @@ export const parseReceiverInput = (body: unknown): Registration => {
     );
   }
   const ct = contentType as ContentType;
-  return {
+  if (input.byte_size !== undefined && input.byte_size > MAX_ORIGINAL_BYTES) {
+    throw new DomainError(
+      'image_too_large',
+      `byte_size ${input.byte_size} exceeds the maximum original size of ${MAX_ORIGINAL_BYTES} bytes (${MAX_ORIGINAL_BYTES / 1024 / 1024} MB).`,
+    );
+  }
+  const registration: Registration = {
     imageHash: input.image_hash,
     contentType: ct,
     extension: CONTENT_TYPES[ct],
@@ -56,4 +65,6 @@ export const parseReceiverInput = (body: unknown): Registration => {
     location_id: input.post.location_id,
     content: input.post.content,
   };
+  if (input.byte_size !== undefined) registration.byteSize = input.byte_size;
+  return registration;
 };

@@ -4,6 +4,8 @@
  * the owner reads). Pure: no I/O.
  */
 
+import { MAX_ORIGINAL_BYTES } from '../wire/constants.js';
+
 export const VARIANT_NAMES = ['thumb', 'preview'] as const;
 export type VariantName = (typeof VARIANT_NAMES)[number];
 
@@ -23,8 +25,11 @@ export const isObtainable = (v: string): v is Obtainable => (OBTAINABLE as reado
  */
 export const MAX_PIXELS = 100_000_000;
 
-/** Largest original accepted at upload (bytes): enforced by the receiver and the signed PUT. */
-export const MAX_ORIGINAL_BYTES = 50 * 1024 * 1024;
+/** Largest original accepted at upload (bytes): enforced by the receiver and the signed PUT (defined with the wire limits). */
+export { MAX_ORIGINAL_BYTES };
+
+/** Rekognition reads an S3 object of at most 15 MB (15,728,640 bytes); a larger original is analysed on its preview. */
+export const REKOGNITION_MAX_S3_BYTES = 15 * 1024 * 1024;
 
 /** Variants are stored as baseline JPEG: every browser, no extra codec in the template. */
 export const VARIANT_CONTENT_TYPE = 'image/jpeg';
@@ -55,11 +60,18 @@ export const FAILURE_SENTENCES: Record<PermanentFailureCode, string> = {
   unsupported_image: 'The image uses a JPEG or PNG feature that cannot be decoded (e.g. CMYK or 12-bit JPEG).',
 };
 
-/** `failure_reason` on a `failed` record: a code a program can act on, a sentence a person can read. */
+/** Why a record is `failed`: a code a program can act on, a sentence a person can read (stored as `code: sentence`). */
 export interface FailureReason {
   code: PermanentFailureCode | 'analysis_failed';
   message: string;
 }
+
+/** A transient failure that outlived every retry: the internal error stays in the logs, not on the record. */
+export const ANALYSIS_FAILED: FailureReason = {
+  code: 'analysis_failed',
+  message: 'The image could not be analysed after several attempts; upload it again later.',
+};
+
 
 /** The original can never be made into variants or analysed: do not retry. */
 export class PermanentImageError extends Error {

@@ -11,6 +11,8 @@ import { createAnalyseImage, type AnalysePipeline, type AnalysisDeps } from '../
 import { publishAnalysed, type EventsTelemetry } from '../app/publish-events.js';
 import { awsEventPublisher } from '../adapters/event-publishers.js';
 import type { EventPublisher } from '../ports/event-publisher.js';
+import { createMakeVariants } from '../app/make-variants.js';
+import { JsImageProcessor } from '../adapters/image-variants/index.js';
 import { AnalyzerConfig, readConfig, type Env } from '../config.js';
 import type { LabelDetector } from '../ports/label-detector.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -51,6 +53,8 @@ export const createRecordHandler = (d: AnalyzerDeps, log: Pick<Logger, 'warn'> =
     if (!s3.success) throw new Error(`message ${record.messageId} is not an S3 notification`);
     for (const r of s3.data.Records) {
       const key = decodeS3Key(r.s3.object.key);
+      // The analyzer's own variants notify too (S3 filters cannot exclude a prefix of keys that have none).
+      if (key.startsWith('variants/')) continue;
       const name = r.eventName.startsWith('ObjectCreated:') && r.s3.bucket.name === d.bucket ? tryParseFileName(key) : undefined;
       if (!name) {
         log.warn('ignoring object that is not an image of ours', { key, event: r.eventName, bucket: r.s3.bucket.name });
@@ -78,9 +82,11 @@ export const createAnalyzer = (env: Env, overrides: AnalyzerOverrides = {}) => {
   const metrics = functionMetrics();
   const recordHandler = lazy(async () => {
     const c = readConfig(AnalyzerConfig, env);
+    const objects = overrides.objects ?? new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME);
     const deps: AnalyzerDeps = {
       records: new DynamoRecordStore(documentClient(env), c.IMAGES_TABLE_NAME),
-      objects: overrides.objects ?? new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME),
+      objects,
+      makeVariants: createMakeVariants({ objects, processor: new JsImageProcessor(), log: (m, f) => logger.info(m, f) }),
       detector: overrides.detector ?? (await buildDetector(c.LABEL_DETECTOR, env)),
       bucket: c.IMAGES_BUCKET_NAME,
       policy: {

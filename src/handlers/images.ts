@@ -1,5 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import { ownedFileName } from '../core/ownership.js';
+import { VARIANT_NAMES, variantKey } from '../core/variants.js';
 import { documentClient } from '../adapters/aws-clients/dynamodb.js';
 import { s3Client } from '../adapters/aws-clients/s3.js';
 import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
@@ -24,7 +25,10 @@ export interface ImagesDeps {
   now?: () => number;
 }
 
-/** GET /images/{file_name}: the owner's record; DELETE: remove object and records (204, idempotent). */
+/**
+ * GET /images/{file_name}: the owner's record; DELETE: remove object and records (204, idempotent),
+ * and the image's shared variants when no other user still has it.
+ */
 export const imagesRoute =
   ({ records, objects, events = NO_EVENTS, telemetry, now = Date.now }: ImagesDeps): Route =>
   async (req) => {
@@ -36,6 +40,11 @@ export const imagesRoute =
         await objects.delete(fileName);
         await records.remove(imageKey, userId, now());
       });
+      if (!(await records.usedByOthers(imageKey, userId, now()))) {
+        // Forget them first: an upload arriving now remakes them rather than trusting deleted objects.
+        await records.dropAnalysisVariants(imageKey);
+        for (const v of VARIANT_NAMES) await objects.delete(variantKey(imageKey, v));
+      }
       return { status: 204 };
     }
     const t = now();
@@ -50,6 +59,8 @@ export const imagesRoute =
       rekognition_results: record.rekognition_results ?? [],
       analysis_source: record.analysis_source ?? null,
       failure_reason: record.failure_reason ?? null,
+      moderation: record.moderation ?? null,
+      variants: record.variants ?? {},
       post_id: record.post_id ?? null,
       picture_id: record.picture_id ?? null,
       trip_id: record.trip_id ?? null,

@@ -41,6 +41,7 @@ export const receiverRoute =
       contentType: reg.contentType,
       sha256Hex: reg.imageHash,
       expiresIn: writeExpiration,
+      ...(reg.byteSize !== undefined ? { contentLength: reg.byteSize } : {}),
     });
     return json(created ? 201 : 200, {
       file_name: fileName,

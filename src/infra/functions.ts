@@ -12,7 +12,7 @@ import { QUEUE_DEFINITION } from './table.js';
 import { WEBHOOK_QUEUE_DEFINITION } from './webhooks.js';
 
 /** Where a function's permission applies; turned into ARNs by the template. */
-export type Scope = 'table' | 'tableIndexes' | 'bucket' | 'objects' | 'queue' | 'jwtSecret' | 'defaultEventBus' | 'webhookQueue' | 'webhookSecret' | 'any';
+export type Scope = 'table' | 'tableIndexes' | 'bucket' | 'objects' | 'variants' | 'queue' | 'jwtSecret' | 'defaultEventBus' | 'webhookQueue' | 'webhookSecret' | 'any';
 
 /** Template conditions a resource or permission may exist under. */
 export type Condition = 'HasWebhook';
@@ -84,13 +84,16 @@ export const FUNCTIONS: FunctionSpec[] = [
   },
   {
     name: 'analyzer',
-    description: 'SQS → DetectLabels once per distinct image, reuse, moderation',
-    memoryMb: 256,
+    description: 'SQS → variants and DetectLabels once per distinct image, reuse, moderation',
+    // Decoding a 48 MP JPEG in JS peaks at ≈ 1.3 GB (docs/benchmarks.md); 2 GB also buys
+    // more than one vCPU's worth of time slices (1,769 MB = one vCPU).
+    memoryMb: 2048,
     timeoutSeconds: QUEUE_DEFINITION.analyzerTimeoutSeconds,
     env: [...keys(AnalyzerConfig), ...EVENTS_ENV],
     permissions: [
       { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], on: 'table' },
-      { actions: ['s3:GetObject'], on: 'objects' }, // HeadObject, and Rekognition reads the object as this role
+      { actions: ['s3:GetObject'], on: 'objects' }, // HeadObject, the original for the variants, and Rekognition reads the object as this role
+      { actions: ['s3:PutObject'], on: 'variants' }, // writes thumb and preview under variants/ only, never an original
       { actions: ['s3:ListBucket'], on: 'bucket' }, // so HeadObject of a deleted object is a 404, not a 403
       { actions: ['rekognition:DetectLabels'], on: 'any' }, // has no resource-level permissions
       ...EMITS_EVENTS,
@@ -131,7 +134,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     env: [...keys(ImagesConfig), ...EVENTS_ENV],
     permissions: [
       ...EMITS_EVENTS,
-      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query'], on: 'table' },
+      { actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], on: 'table' }, // UpdateItem: the analysis forgets deleted variants
       { actions: ['s3:DeleteObject'], on: 'objects' },
     ],
     routes: [

@@ -120,6 +120,8 @@ const scopeArn = (scope: Scope): Json => {
       return getAtt('ImagesBucket', 'Arn');
     case 'objects':
       return sub('${ImagesBucket.Arn}/*');
+    case 'variants':
+      return sub('${ImagesBucket.Arn}/variants/*');
     case 'queue':
       return getAtt('UploadsQueue', 'Arn');
     case 'jwtSecret':

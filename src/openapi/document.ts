@@ -122,7 +122,10 @@ export const openApiDocument = {
           ]),
           ...common,
           '403': errorResponse("`user_id` is not the token's user, or the gateway denied the request.", ['forbidden']),
-          '413': errorResponse('The body exceeds 64 KB (or the gateway limit of 10 MiB).', ['payload_too_large']),
+          '413': errorResponse('The body exceeds 64 KB (or the gateway limit of 10 MiB), or `byte_size` exceeds the maximum original size (50 MB).', [
+            'payload_too_large',
+            'image_too_large',
+          ]),
           '415': errorResponse('`content_type` is not `image/jpeg` or `image/png`; the message names the accepted ones.', [
             'unsupported_media_type',
           ]),
@@ -134,14 +137,22 @@ export const openApiDocument = {
       get: {
         operationId: 'obtainImage',
         tags: ['images'],
-        summary: "Short-lived access to the owner's original",
+        summary: "Short-lived access to the owner's original, or its thumb or preview",
         description: [
           'The owner of an existing image gets a 302 to a presigned GET URL valid',
           '`SIGNED_URL_READ_EXPIRATION` seconds (default 30), or, with `Accept: application/json`, a 200',
           'with that URL. Anyone else gets 401 whether or not the image exists (the user id in the file',
-          'name must equal the token user exactly: `45` never owns `456-…`).',
+          'name must equal the token user exactly: `45` never owns `456-…`). `variant=thumb|preview` points',
+          'at a JPEG made from the original (404 `variant_not_ready` until the analysis has made it).',
         ].join(' '),
         parameters: [
+          {
+            name: 'variant',
+            in: 'query',
+            required: false,
+            description: '`original` (default), `thumb` (long side ≤ 320 px) or `preview` (≤ 1600 px); once.',
+            schema: ref('ObtainVariant'),
+          },
           {
             name: 'Accept',
             in: 'header',
@@ -157,18 +168,25 @@ export const openApiDocument = {
             content: { 'application/json': { schema: ref('ObtainUrl') } },
           },
           '302': {
-            description: 'Redirect to a presigned GET URL of the original.',
+            description: 'Redirect to a presigned GET URL of the original (or of the variant).',
             headers: {
               Location: { required: true, description: 'The presigned URL.', schema: { type: 'string', format: 'uri' } },
               'Cache-Control': { $ref: '#/components/headers/NoStore' },
             },
           },
-          '400': response('InvalidFileName'),
+          '400': errorResponse('The file name is not `<user_id>-<sha256>.<jpg|png>` (or its percent-encoding is malformed), or `variant` is not one of original, thumb, preview (once).', [
+            'invalid_file_name',
+            'bad_request',
+            'unknown_variant',
+          ]),
           ...common,
           '401': errorResponse('Missing or invalid token, or the image belongs to another user (whether or not it exists).', [
             'unauthorized',
           ]),
-          '404': errorResponse("The token user's image does not exist (never uploaded, expired or deleted).", ['not_found']),
+          '404': errorResponse("The token user's image does not exist (never uploaded, expired or deleted), or the variant is not made yet.", [
+            'not_found',
+            'variant_not_ready',
+          ]),
         },
       },
     },

@@ -6,9 +6,13 @@ export interface PresignedUpload {
 }
 
 export interface ObjectStore {
-  /** A PUT URL bound to the key, the content type and the SHA-256 of the body. */
-  presignUpload(key: string, o: { contentType: string; sha256Hex: string; expiresIn: number }): Promise<PresignedUpload>;
+  /** A PUT URL bound to the key, the content type, the SHA-256 of the body and, when given, its exact length. */
+  presignUpload(key: string, o: { contentType: string; sha256Hex: string; expiresIn: number; contentLength?: number }): Promise<PresignedUpload>;
   presignDownload(key: string, expiresIn: number): Promise<string>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** The object's bytes; undefined when it is larger than `maxBytes` (not read). */
+  read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  /** Writes an object the system made (a variant). */
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import type { ImageName } from '../core/file-name.js';
 import type { AnalysisSource, ImageRecord, Placement } from '../core/image-record.js';
 import type { Label } from '../core/labels.js';
-import type { Verdict } from '../core/moderation.js';
+import type { ModerationReason, Verdict } from '../core/moderation.js';
+import type { VariantsInfo } from '../core/variants.js';
 import type { Registration } from '../core/receiver-input.js';
 import type { ScanCandidate, ScanPlan } from '../core/scan-plan.js';
 
@@ -12,6 +13,8 @@ export interface Analysis {
   labels: Label[];
   claimed_by?: string;
   failure_reason?: string;
+  /** The variants made with this analysis (absent for analyses older than variants, or after their last user left). */
+  variants?: VariantsInfo;
 }
 
 export interface AnalysisResult {
@@ -19,6 +22,9 @@ export interface AnalysisResult {
   labels: Label[];
   censoredConfidence: number | null;
   source: AnalysisSource;
+  /** Why the record is under_review / rejected; absent when approved. */
+  moderation?: ModerationReason;
+  variants?: VariantsInfo;
 }
 
 export interface RecordStore {
@@ -41,7 +47,13 @@ export interface RecordStore {
   getAnalysis(imageKey: string): Promise<Analysis | undefined>;
   /** Conditional write: true for exactly one claimant while no analysis is done or running (or its lease lapsed). */
   claimAnalysis(imageKey: string, claimant: string, nowMs: number, leaseSeconds: number): Promise<boolean>;
-  completeAnalysis(imageKey: string, claimant: string, labels: Label[], nowMs: number): Promise<void>;
+  completeAnalysis(imageKey: string, claimant: string, labels: Label[], nowMs: number, variants?: VariantsInfo): Promise<void>;
+  /** Stores variants made after the analysis was done (conditional on `done`). */
+  setAnalysisVariants(imageKey: string, variants: VariantsInfo): Promise<void>;
+  /** Forgets the variants of an image whose last user deleted it (their objects are being removed). */
+  dropAnalysisVariants(imageKey: string): Promise<void>;
+  /** Whether another user than `userId` still has a live record of the image. */
+  usedByOthers(imageKey: string, userId: string, nowMs: number): Promise<boolean>;
   abandonAnalysis(imageKey: string, claimant: string, reason: string, nowMs: number): Promise<void>;
   /**
    * Stores a verdict on the user's record; a record deleted meanwhile is not resurrected.

@@ -29,7 +29,10 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  variant_not_ready: 404,
+  unknown_variant: 400,
   payload_too_large: 413,
+  image_too_large: 413,
   unsupported_media_type: 415,
 } as const;
 export type DomainErrorCode = keyof typeof ERROR_STATUS;
@@ -57,6 +60,8 @@ export const MAX_ID = Number.MAX_SAFE_INTEGER;
 export const MAX_BODY_BYTES = 64 * 1024;
 /** A post's text, characters. */
 export const MAX_CONTENT_CHARS = 10_000;
+/** The largest original accepted (bytes): `byte_size` above it → 413 `image_too_large`; the analyzer refuses larger objects. */
+export const MAX_ORIGINAL_BYTES = 50 * 1024 * 1024;
 
 /** `/scan` groupings: at most one per request. */
 export const GROUPINGS = ['post_id', 'trip_id', 'location_id'] as const;

@@ -33,6 +33,11 @@ export const ReceiverRequest = z.strictObject(
       { error: USER_ID_RULE },
     ),
     picture_id: PositiveId,
+    /**
+     * The file's size in bytes. Optional (older clients omit it); when given, originals over the
+     * maximum are refused with 413 and the upload URL signs `Content-Length`, so S3 refuses any other size.
+     */
+    byte_size: z.optional(PositiveId),
     post: z.strictObject(
       {
         trip_id: optionalId,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { detectionFloor, moderate, type ModerationPolicy } from '../../src/core/moderation.js';
+import { detectionFloor, moderate, moderationReason, type ModerationPolicy } from '../../src/core/moderation.js';
 import type { Label } from '../../src/core/labels.js';
 
 const L = (name: string, confidence: number): Label => ({ name, confidence, parents: [] });
@@ -68,5 +68,16 @@ describe('detectionFloor', () => {
   it('is the lower of MIN_CONFIDENCE and the under-review threshold', () => {
     expect(detectionFloor(POLICY)).toBe(50);
     expect(detectionFloor({ ...POLICY, minConfidence: 40 })).toBe(40);
+  });
+});
+
+describe('moderationReason', () => {
+  it('names the censored label, its confidence and the threshold it reached', () => {
+    expect(moderationReason(moderate([L('Cat', 93.5)], POLICY), POLICY)).toEqual({ label: 'cat', confidence: 93.5, threshold: 90 });
+    expect(moderationReason(moderate([L('Cat', 61)], POLICY), POLICY)).toEqual({ label: 'cat', confidence: 61, threshold: 50 });
+  });
+  it('is undefined for an approved image, even with the label seen below the thresholds', () => {
+    expect(moderationReason(moderate([L('Cat', 20)], POLICY), POLICY)).toBeUndefined();
+    expect(moderationReason(moderate([L('Beach', 99)], POLICY), POLICY)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
 import { CountingDetector, label, MemoryObjectStore } from '../helpers/port-fakes.js';
 import { fileNameOf, hashOf, imageKeyOf, registration } from '../helpers/record-builders.js';
 import { lambdaContext, s3Notification, s3Record, s3TestEvent, sqsEvent, sqsRecord } from '../helpers/lambda-events.js';
+import { ImageNotAnalysableError } from '../../src/ports/label-detector.js';
 
 const BUCKET = 'travellog-images-test';
 const POLICY = { minConfidence: 75, censoredLabel: 'cat', rejectedThreshold: 90, underReviewThreshold: 50 };
@@ -221,7 +222,7 @@ describe('analyzer: failures and retries', () => {
     expect(await record('456', imageHash)).toMatchObject({ status: 'approved', analysis_source: 'detected' });
   });
 
-  it('a detector error on the last receive marks the record failed with a reason, and returns the message', async () => {
+  it('a transient error on the last receive marks the record failed with a plain reason (the internal text stays in the log)', async () => {
     const imageHash = hashOf('failed-last');
     await register('456', imageHash);
     const detector = new CountingDetector();
@@ -230,9 +231,18 @@ describe('analyzer: failures and retries', () => {
     expect(r.batchItemFailures).toEqual([{ itemIdentifier: 'last-3' }]);
     const rec = await record('456', imageHash);
     expect(rec).toMatchObject({ status: 'failed' });
-    expect(rec!.failure_reason).toMatch(/InvalidImageFormatException/);
-    expect(rec!.failure_reason).toMatch(/invalid image format/);
+    expect(rec!.failure_reason).toBe('analysis_failed: The image could not be analysed after several attempts; upload it again later.');
     expect((await db.store.getAnalysis(imageKeyOf(imageHash)))?.state).toBe('failed');
+  });
+
+  it("the detector's own permanent refusal ends the record failed on the first receive, without a retry", async () => {
+    const imageHash = hashOf('rekognition-refuses');
+    await register('456', imageHash);
+    const detector = new CountingDetector();
+    detector.fail = () => new ImageNotAnalysableError('InvalidImageFormatException: Request has invalid image format');
+    const r = await runBatch(detector, uploadMessage(fileNameOf('456', imageHash), { receiveCount: 1, messageId: 'first-1' }));
+    expect(r.batchItemFailures).toEqual([]); // consumed: no retry loop for what cannot heal
+    expect(await record('456', imageHash)).toMatchObject({ status: 'failed', failure_reason: 'invalid_image: The file is not a JPEG or PNG image.' });
   });
 
   it('partial batch: only the bad message is reported', async () => {

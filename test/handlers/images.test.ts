@@ -124,7 +124,8 @@ describe('DELETE /images/{file_name}', () => {
     expect(r.headers?.['Content-Type']).toBeUndefined();
     expect(r.headers?.['Access-Control-Allow-Origin']).toBe(ORIGIN);
     expect(objects.objects.has(fileName)).toBe(false);
-    expect(objects.calls.delete).toEqual([fileName]);
+    // Its last user: the shared variants go too, and the analysis forgets them (a new upload remakes them).
+    expect(objects.calls.delete).toEqual([fileName, `variants/${imageKeyOf(imageHash)}/thumb.jpg`, `variants/${imageKeyOf(imageHash)}/preview.jpg`]);
 
     expectError(await call('GET', fileName), 404, 'not_found');
     expect(await db.store.placements(imageKeyOf(imageHash), '456', Date.now())).toEqual([]);
@@ -152,6 +153,8 @@ describe('DELETE /images/{file_name}', () => {
     const theirs = await analysed('789', 'images-shared');
     expect((await call('DELETE', mine.fileName, '456', fakeS3Handler)).statusCode).toBe(204);
     expect((await call('GET', theirs.fileName, '789')).statusCode).toBe(200);
+    // The shared variants stay while another user has the image.
+    expect(objects.calls.delete).toEqual([mine.fileName]);
   });
 
   it('400 for an unparseable name', async () => {

@@ -18,7 +18,7 @@ beforeEach(() => {
   handler = httpFunction('obtain', ENV, ObtainConfig, (c) => obtainRoute({ objects, readExpiration: c.SIGNED_URL_READ_EXPIRATION }));
 });
 
-const get = (fileName: string, o: { userId?: string | null; headers?: Record<string, string> } = {}, h = handler) =>
+const get = (fileName: string, o: { userId?: string | null; headers?: Record<string, string>; query?: [string, string][] } = {}, h = handler) =>
   h(
     apiEvent({
       method: 'GET',
@@ -26,6 +26,7 @@ const get = (fileName: string, o: { userId?: string | null; headers?: Record<str
       pathParameters: { file_name: fileName },
       headers: { Origin: ORIGIN, ...o.headers },
       userId: o.userId,
+      ...(o.query ? { query: o.query } : {}),
     }),
   );
 
@@ -145,5 +146,45 @@ describe('GET /obtain/{file_name}', () => {
     const r = await get(fileNameOf('456', HASH), {}, failing);
     expect(r.statusCode).toBe(500);
     expect(bodyOf(r)).toEqual({ error: 'internal_error', message: 'Internal server error.' });
+  });
+
+  describe('?variant=', () => {
+    const name = fileNameOf('456', HASH);
+    const imageKey = `${HASH}.jpg`;
+
+    it('302 to the shared thumb or preview of the owner\'s image; original (or none) is the upload', async () => {
+      objects.objects.add(name);
+      objects.objects.add(`variants/${imageKey}/thumb.jpg`);
+      objects.objects.add(`variants/${imageKey}/preview.jpg`);
+      for (const [variant, key] of [['thumb', `variants/${imageKey}/thumb.jpg`], ['preview', `variants/${imageKey}/preview.jpg`], ['original', name]] as const) {
+        const r = await get(name, { query: [['variant', variant]] });
+        expect(r.statusCode).toBe(302);
+        expect(r.headers?.Location).toBe(`https://test-bucket.s3.example/${key}?X-Amz-Expires=30&op=get`);
+      }
+      const json = await get(name, { query: [['variant', 'thumb']], headers: { Accept: 'application/json' } });
+      expect(bodyOf(json)).toEqual({ url: `https://test-bucket.s3.example/variants/${imageKey}/thumb.jpg?X-Amz-Expires=30&op=get`, expires_in: 30 });
+    });
+
+    it('404 variant_not_ready while the variant is not made; 404 not_found when the original is gone', async () => {
+      objects.objects.add(name);
+      expectError(await get(name, { query: [['variant', 'preview']] }), 404, 'variant_not_ready');
+      objects.objects.delete(name);
+      objects.objects.add(`variants/${imageKey}/preview.jpg`); // another user's copy still has it
+      expectError(await get(name, { query: [['variant', 'preview']] }), 404, 'not_found');
+    });
+
+    it('400 unknown_variant for another name or a repeated parameter, before S3 is asked', async () => {
+      objects.objects.add(name);
+      for (const query of [[['variant', 'large']], [['variant', 'THUMB']], [['variant', '']], [['variant', 'thumb'], ['variant', 'preview']]] as [string, string][][]) {
+        expectError(await get(name, { query }), 400, 'unknown_variant');
+      }
+      expect(objects.calls.exists).toEqual([]);
+    });
+
+    it("401 for another user's variant, whatever the variant", async () => {
+      objects.objects.add(name);
+      objects.objects.add(`variants/${imageKey}/thumb.jpg`);
+      expectError(await get(name, { userId: '789', query: [['variant', 'thumb']] }), 401, 'unauthorized');
+    });
   });
 });

@@ -69,6 +69,25 @@ const expectError = (r: { statusCode: number; body: string; headers?: Record<str
 };
 
 describe('POST /receiver', () => {
+  it('byte_size: the upload URL signs Content-Length, so S3 refuses a body of another size', async () => {
+    const imageHash = hashOf('receiver-sized');
+    const r = await post(body({ image_hash: imageHash, byte_size: 1234567 }));
+    expect(r.statusCode, r.body).toBe(201);
+    const b = bodyOf(r);
+    expect(b.upload_headers).toMatchObject({ 'Content-Length': '1234567', 'Content-Type': 'image/jpeg' });
+    const signed = (new URL(b.upload_url as string).searchParams.get('X-Amz-SignedHeaders') ?? '').split(';');
+    expect(signed).toEqual(expect.arrayContaining(['content-length', 'content-type', 'x-amz-checksum-sha256']));
+  });
+
+  it('413 image_too_large when byte_size exceeds the 50 MB maximum, before anything is stored', async () => {
+    const imageHash = hashOf('receiver-too-big');
+    const b = expectError(await post(body({ image_hash: imageHash, byte_size: 50 * 1024 * 1024 + 1 })), 413, 'image_too_large');
+    expect(b.message).toMatch(/50 MB/);
+    expect(await db.store.get(imageKeyOf(imageHash), '456', Date.now())).toBeUndefined();
+    expect((await post(body({ image_hash: hashOf('receiver-max'), byte_size: 50 * 1024 * 1024 }))).statusCode).toBe(201);
+    expectError(await post(body({ image_hash: hashOf('receiver-zero'), byte_size: 0 })), 400, 'validation_error');
+  });
+
   it('201: registers the image and returns a checksum-bound upload URL', async () => {
     const imageHash = hashOf('receiver-201');
     const r = await post(body({ image_hash: imageHash }));

@@ -173,6 +173,7 @@ describe('the template deployed into moto', () => {
             tableIndexes: `${arnOf('ImagesTable')}/index/*`,
             bucket: arnOf('ImagesBucket'),
             objects: `${arnOf('ImagesBucket')}/*`,
+            variants: `${arnOf('ImagesBucket')}/variants/*`,
             queue: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:${physical.get('UploadsQueue')!.split('/').pop()}`,
             any: '*',
             jwtSecret: 'unresolved', // moto skips the secret resource (see above)

@@ -71,11 +71,13 @@ const dynamoAction = (req: IncomingMessage, body: Buffer) => {
   return [`dynamodb:${op}@${onIndex ? 'tableIndexes' : 'table'}`];
 };
 const s3Action = (req: IncomingMessage, _body: Buffer, status: number) => {
-  const hasKey = new URL(req.url!, 'http://x').pathname.split('/').filter(Boolean).length > 1;
-  if (!hasKey) return ['s3:ListBucket@bucket'];
+  const [, ...key] = new URL(req.url!, 'http://x').pathname.split('/').filter(Boolean);
+  if (key.length === 0) return ['s3:ListBucket@bucket'];
   const byMethod: Record<string, string> = { GET: 's3:GetObject', HEAD: 's3:GetObject', PUT: 's3:PutObject', DELETE: 's3:DeleteObject' };
+  // Writes under variants/ are granted on that prefix only (reads and deletes come with objects/*).
+  const scope = req.method === 'PUT' && key[0] === 'variants' ? 'variants' : 'objects';
   // Without s3:ListBucket, S3 answers 403 instead of 404 for a missing key.
-  return [`${byMethod[req.method!]}@objects`, ...(status === 404 ? ['s3:ListBucket@bucket'] : [])];
+  return [`${byMethod[req.method!]}@${scope}`, ...(status === 404 ? ['s3:ListBucket@bucket'] : [])];
 };
 const rekognitionAction = (req: IncomingMessage) => [`rekognition:${String(req.headers['x-amz-target']).split('.')[1]}@any`];
 const JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:perm-jwt-AbCdEf';

@@ -1,5 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../src/local/constants.js';
 import { LOCAL_BUCKET } from '../../src/local/stack.js';
@@ -69,7 +69,7 @@ describe('lifecycle: expiry, refused uploads, failures, restart', () => {
     expect((await api.register(photo, { user_id: 456 })).status).toBe(201);
   });
 
-  it('records an upload the receiver never saw, and a poison upload ends failed with its message in the DLQ', async () => {
+  it('records an upload the receiver never saw; a file that is not an image ends failed at once; a poison message ends in the DLQ', async () => {
     const booted = await bootStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });
     stacks.push(booted);
     const api = await Api.as(booted.stack.url, '456');
@@ -96,9 +96,17 @@ describe('lifecycle: expiry, refused uploads, failures, restart', () => {
     const putJunk = await fetch(bad.body.upload_url, { method: 'PUT', headers: bad.body.upload_headers, body: new Uint8Array(junk) });
     expect(putJunk.status).toBe(200);
     const failed = await api.waitFor(bad.body.file_name, ['failed'], 20_000);
-    expect(failed.failure_reason).toMatch(/InvalidImageFormat/);
+    // Permanent: failed on its first receive with a code and a sentence, and consumed (no retry, no dead letter).
+    expect(failed.failure_reason).toBe('invalid_image: The file is not a JPEG or PNG image.');
+    expect(failed.variants).toEqual({});
 
-    expect(await dlqHolds(booted, bad.body.file_name)).toBe(true);
+    // A message the analyzer cannot even read is retried, then dead-lettered.
+    const poison = `not an S3 notification ${Date.now()}`;
+    const sqs = new SQSClient({ endpoint: booted.stack.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    await sqs.send(new SendMessageCommand({ QueueUrl: booted.stack.queueUrl, MessageBody: poison }));
+    sqs.destroy();
+    expect(await dlqHolds(booted, poison)).toBe(true);
+    expect(await dlqHolds(booted, bad.body.file_name)).toBe(false);
     // A failed image is listed (it was uploaded) but never matches a label filter.
     expect((await api.scan('post_id=9')).body.images).toEqual([bad.body.file_name]);
     expect((await api.scan(`post_id=9&label=${encodeURIComponent('x<50')}`)).body.images).toEqual([]);
@@ -107,7 +115,7 @@ describe('lifecycle: expiry, refused uploads, failures, restart', () => {
     await booted.stack.stop();
     const again = await bootStack({ dataDir: booted.dataDir, visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });
     stacks.push(again);
-    expect(await dlqHolds(again, bad.body.file_name)).toBe(true);
+    expect(await dlqHolds(again, poison)).toBe(true);
   });
 
   it('a restart keeps images, records and queued messages', async () => {

@@ -63,11 +63,11 @@ describe('npm start’s default detector: real labels from real pixels, end to e
     expect(health.body.label_detector).toBe('ready');
   });
 
-  it('fails an upload that is not an image, with Rekognition’s reason', async () => {
+  it('fails an upload that is not an image at once, with the invalid_image reason', async () => {
     const junk = Buffer.from('definitely not a JPEG, whatever the content type says');
     const up = await api.upload(junk, { user_id: 456, post_id: 32, picture_id: 1 }, 'image/jpeg');
     const view = await api.waitFor(up.file_name, ['approved', 'under_review', 'rejected', 'failed'], 30_000);
     expect(view.status).toBe('failed');
-    expect(view.failure_reason).toMatch(/InvalidImageFormatException/);
+    expect(view.failure_reason).toBe('invalid_image: The file is not a JPEG or PNG image.');
   });
 });

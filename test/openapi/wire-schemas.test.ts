@@ -16,7 +16,7 @@ import * as wire from '../../src/wire/index.js';
 describe('the wire schemas (src/wire)', () => {
   it('are what the OpenAPI document lists under components.schemas', () => {
     const schemas = openApiDocument.components.schemas as Record<string, Record<string, unknown>>;
-    const covered = ['ReceiverRequest', 'ReceiverResponse', 'UploadHeaders', 'ObtainUrl', 'LabelFilter', 'ScanResult', 'Label', 'Placement', 'ImageStatus', 'ImageRecord', 'Error', 'ErrorCode', 'Health', 'FileName', 'ImageEvent', 'ImageEventData', 'EventPost', 'Moderation'];
+    const covered = ['ReceiverRequest', 'ReceiverResponse', 'UploadHeaders', 'ObtainUrl', 'LabelFilter', 'ScanResult', 'Label', 'Placement', 'ImageStatus', 'ImageRecord', 'Error', 'ErrorCode', 'Health', 'FileName', 'ImageEvent', 'ImageEventData', 'EventPost', 'Moderation', 'Variants', 'VariantInfo', 'ObtainVariant'];
     expect(Object.keys(schemas).sort()).toEqual(covered.sort());
     const { $schema: _s, ...receiver } = z.toJSONSchema(wire.ReceiverRequest, { io: 'input' }) as Record<string, unknown>;
     expect({ ...schemas.ReceiverRequest, description: undefined }).toMatchObject({ ...receiver, description: undefined });

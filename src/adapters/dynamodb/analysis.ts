@@ -1,5 +1,6 @@
 import { ANALYSIS_SORT_KEY } from '../../core/keys.js';
 import type { Label } from '../../core/labels.js';
+import type { VariantsInfo } from '../../core/variants.js';
 import type { Analysis } from '../../ports/record-store.js';
 import { epoch, iso, type Table } from './table.js';
 
@@ -11,9 +12,15 @@ export class AnalysisItems {
 
   async get(imageKey: string): Promise<Analysis | undefined> {
     const item = await this.table.get(key(imageKey));
-    return item
-      ? { state: item.state as Analysis['state'], labels: (item.labels ?? []) as Label[], claimed_by: item.claimed_by as string | undefined, failure_reason: item.failure_reason as string | undefined }
-      : undefined;
+    if (!item) return undefined;
+    const analysis: Analysis = {
+      state: item.state as Analysis['state'],
+      labels: (item.labels ?? []) as Label[],
+      claimed_by: item.claimed_by as string | undefined,
+      failure_reason: item.failure_reason as string | undefined,
+    };
+    if (item.variants) analysis.variants = item.variants as VariantsInfo;
+    return analysis;
   }
 
   async claim(imageKey: string, claimant: string, nowMs: number, leaseSeconds: number): Promise<boolean> {
@@ -35,12 +42,34 @@ export class AnalysisItems {
     return written;
   }
 
-  async complete(imageKey: string, claimant: string, labels: Label[], nowMs: number): Promise<void> {
+  async complete(imageKey: string, claimant: string, labels: Label[], nowMs: number, variants?: VariantsInfo): Promise<void> {
     await this.table.update({
       Key: key(imageKey),
-      UpdateExpression: 'SET #state = :done, labels = :labels, detected_by = :c, detected_at = :now REMOVE lease_until, failure_reason',
+      UpdateExpression:
+        'SET #state = :done, labels = :labels, detected_by = :c, detected_at = :now' +
+        (variants ? ', variants = :variants REMOVE lease_until, failure_reason' : ' REMOVE lease_until, failure_reason'),
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':done': 'done', ':labels': labels, ':c': claimant, ':now': iso(nowMs) },
+      ExpressionAttributeValues: { ':done': 'done', ':labels': labels, ':c': claimant, ':now': iso(nowMs), ...(variants ? { ':variants': variants } : {}) },
+    });
+  }
+
+  /** Variants made for an analysis done before they existed (or after its last user deleted them). */
+  async setVariants(imageKey: string, variants: VariantsInfo): Promise<void> {
+    await this.table.updateIf({
+      Key: key(imageKey),
+      UpdateExpression: 'SET variants = :variants',
+      ConditionExpression: '#state = :done',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':variants': variants, ':done': 'done' },
+    });
+  }
+
+  /** The variants' objects are being deleted (no user left): the next upload makes them again. */
+  async dropVariants(imageKey: string): Promise<void> {
+    await this.table.updateIf({
+      Key: key(imageKey),
+      UpdateExpression: 'REMOVE variants',
+      ConditionExpression: 'attribute_exists(variants)',
     });
   }
 

@@ -32,7 +32,7 @@ export class ImageRecords {
         'rekognition_results = :empty, post_id = :post_id, picture_id = :picture_id, trip_id = :trip_id, ' +
         'location_id = :location_id, content = :content, created_at = if_not_exists(created_at, :now), ' +
         'updated_at = :now, expires_at = :expires_at ' +
-        'REMOVE analysis_source, censored_confidence, failure_reason, uploaded_at, analysed_at, object_size, deleted_at',
+        'REMOVE analysis_source, censored_confidence, moderation, variants, failure_reason, uploaded_at, analysed_at, object_size, deleted_at',
       ConditionExpression: 'attribute_not_exists(image_key) OR #status IN (:waiting, :deleted) OR expires_at <= :now_epoch',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -125,7 +125,8 @@ export class ImageRecords {
       Key: { image_key: imageKey, user_id: userId },
       UpdateExpression:
         'SET #status = :status, rekognition_results = :labels, censored_confidence = :censored, ' +
-        'analysis_source = :source, analysed_at = :now, updated_at = :now REMOVE failure_reason, expires_at',
+        'analysis_source = :source, analysed_at = :now, updated_at = :now, variants = :variants' +
+        (r.moderation ? ', moderation = :moderation REMOVE failure_reason, expires_at' : ' REMOVE failure_reason, expires_at, moderation'),
       ConditionExpression: 'attribute_exists(image_key) AND #status IN (:analysing, :failed)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -136,6 +137,8 @@ export class ImageRecords {
         ':censored': r.censoredConfidence,
         ':source': r.source,
         ':now': iso(nowMs),
+        ':variants': r.variants ?? {},
+        ...(r.moderation ? { ':moderation': r.moderation } : {}),
       },
     });
     return { changed: written };
@@ -162,5 +165,19 @@ export class ImageRecords {
       { PutRequest: { Item: marker } },
       ...placements.map((p) => ({ DeleteRequest: { Key: { image_key: imageKey, user_id: p.user_id } } })),
     ]);
+  }
+
+  /** Whether any user other than `userId` still has a live record of the image (its variants are still needed). */
+  async usedByOthers(imageKey: string, userId: string, nowMs: number): Promise<boolean> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'image_key = :k',
+      ProjectionExpression: 'user_id, #status, expires_at',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':k': imageKey },
+    });
+    // Records are the items whose sort key is a bare user id (placements and the analysis carry '#').
+    return items.some(
+      (i) => !String(i.user_id).includes('#') && i.user_id !== userId && i.status !== DELETED && !isExpired(i as { expires_at?: number }, nowMs),
+    );
   }
 }

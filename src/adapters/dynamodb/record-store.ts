@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ImageName } from '../../core/file-name.js';
 import type { ImageRecord, Placement } from '../../core/image-record.js';
 import type { Label } from '../../core/labels.js';
+import type { VariantsInfo } from '../../core/variants.js';
 import type { Registration } from '../../core/receiver-input.js';
 import type { ScanCandidate, ScanPlan } from '../../core/scan-plan.js';
 import type { Analysis, AnalysisResult, RecordStore } from '../../ports/record-store.js';
@@ -47,8 +48,17 @@ export class DynamoRecordStore implements RecordStore {
   claimAnalysis(imageKey: string, claimant: string, nowMs: number, leaseSeconds: number) {
     return this.analysis.claim(imageKey, claimant, nowMs, leaseSeconds);
   }
-  completeAnalysis(imageKey: string, claimant: string, labels: Label[], nowMs: number) {
-    return this.analysis.complete(imageKey, claimant, labels, nowMs);
+  completeAnalysis(imageKey: string, claimant: string, labels: Label[], nowMs: number, variants?: VariantsInfo) {
+    return this.analysis.complete(imageKey, claimant, labels, nowMs, variants);
+  }
+  setAnalysisVariants(imageKey: string, variants: VariantsInfo) {
+    return this.analysis.setVariants(imageKey, variants);
+  }
+  dropAnalysisVariants(imageKey: string) {
+    return this.analysis.dropVariants(imageKey);
+  }
+  usedByOthers(imageKey: string, userId: string, nowMs: number) {
+    return this.records.usedByOthers(imageKey, userId, nowMs);
   }
   abandonAnalysis(imageKey: string, claimant: string, reason: string, nowMs: number) {
     return this.analysis.abandon(imageKey, claimant, reason, nowMs);

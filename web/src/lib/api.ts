@@ -4,6 +4,7 @@ export {
   createClient,
   FINAL_STATUSES,
   MAX_CONTENT_CHARS,
+  MAX_ORIGINAL_BYTES,
   USER_ID_PATTERN,
   ForbiddenError,
   NetworkError,

@@ -1,6 +1,7 @@
 /**
  * The user's images: names from `GET /scan` (no grouping), each record from
- * `GET /images/{file}` and a thumbnail URL from `GET /obtain/{file}` in JSON mode,
+ * `GET /images/{file}` and a thumbnail URL from `GET /obtain/{file}?variant=thumb` in
+ * JSON mode (a ≤ 320 px JPEG: a page of 24 is a few hundred KB, not the originals),
  * loaded a few at a time. Records and thumbnails are shared with the search panel.
  */
 import pLimit from 'p-limit';
@@ -31,6 +32,12 @@ export const gallery = reactive({
 });
 
 const limit = pLimit(4);
+
+/** No thumb yet (still analysing) or ever (failed): say so instead of fetching the original. */
+const thumbError = (e: unknown): string => {
+  if ((e as { code?: string }).code === 'variant_not_ready') return 'No thumbnail yet';
+  return describeError(e, session.config?.apiUrl);
+};
 const inFlight = new Map<string, Promise<void>>();
 
 /** Loads (or refreshes) one image's record and thumbnail URL. */
@@ -39,10 +46,10 @@ export const loadImage = (file: string, { force = false } = {}): Promise<void> =
   if (running && !force) return running;
   const job = limit(async () => {
     const client = api();
-    const [record, url] = await Promise.allSettled([client.status(file), client.obtainUrl(file)]);
+    const [record, url] = await Promise.allSettled([client.status(file), client.obtainUrl(file, { variant: 'thumb' })]);
     if (record.status === 'fulfilled') gallery.records[file] = record.value;
     if (url.status === 'fulfilled') gallery.thumbs[file] = { url: url.value.url, expiresAt: Date.now() + url.value.expires_in * 1000 };
-    else gallery.thumbs[file] = { error: describeError(url.reason, session.config?.apiUrl) };
+    else gallery.thumbs[file] = { error: thumbError(url.reason) };
   }).finally(() => inFlight.delete(file));
   inFlight.set(file, job);
   return job;

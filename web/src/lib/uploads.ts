@@ -5,13 +5,12 @@
  */
 import pLimit from 'p-limit';
 import { markRaw, reactive } from 'vue';
-import { isSupportedContentType, type ImageRecord, type ImageStatus, type UploadMeta } from './api.js';
+import { isSupportedContentType, MAX_ORIGINAL_BYTES, type ImageRecord, type ImageStatus, type UploadMeta } from './api.js';
 import { describeError, isAbort } from './errors.js';
 import { responsiveSource } from './responsive-source.js';
 import { api, session } from './session.js';
 
 /** Rekognition analyses S3 objects up to 15 MB. */
-export const MAX_ANALYSABLE_BYTES = 15 * 1024 * 1024;
 const ACCEPTED = 'JPEG and PNG';
 
 export type Phase = 'queued' | 'hashing' | 'registering' | 'uploading' | ImageStatus | 'error' | 'cancelled';
@@ -56,6 +55,7 @@ export const onUploadFinished = (f: (item: UploadItem) => void): (() => void) =>
 /** Refuses what cannot be analysed before reading a byte; undefined when fine. */
 export const precheck = (file: File): string | undefined => {
   if (file.size === 0) return 'The file is empty.';
+  if (file.size > MAX_ORIGINAL_BYTES) return 'Over 50 MB: the largest picture accepted is 50 MB.';
   if (!file.type || isSupportedContentType(file.type)) return undefined; // no type: the bytes will tell
   return file.type.startsWith('image/')
     ? `${file.type} is not accepted: only ${ACCEPTED} pictures are analysed.`
@@ -139,7 +139,7 @@ export const enqueue = (files: File[], fields: BatchFields): UploadItem[] => {
       sent: 0,
       controller: markRaw(new AbortController()),
     }) as UploadItem;
-    if (file.size > MAX_ANALYSABLE_BYTES) item.warning = 'Over 15 MB: it uploads, but Rekognition analyses pictures up to 15 MB only.';
+    const refused = precheck(file);
     if (refused) {
       item.phase = 'error';
       item.error = refused;
