@@ -4,8 +4,8 @@ import { JsImageProcessor } from '../../src/adapters/image-variants/index.js';
 import { createMakeVariants } from '../../src/app/make-variants.js';
 import { PermanentImageError, REKOGNITION_MAX_S3_BYTES } from '../../src/core/variants.js';
 import type { EncodedVariant, ImageProcessor } from '../../src/ports/image-processor.js';
-import { MemoryObjectStore } from '../fixtures/port-fakes.js';
-import { twoColourJpeg } from '../fixtures/variant-images.js';
+import { MemoryObjectStore } from '../helpers/port-fakes.js';
+import { twoColourJpeg } from '../helpers/variant-images.js';
 
 const IMAGE_KEY = `${'c'.repeat(64)}.jpg`;
 const ORIGINAL = `456-${'c'.repeat(64)}.jpg`;

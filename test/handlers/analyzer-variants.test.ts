@@ -1,14 +1,14 @@
-import '../fixtures/quiet-powertools.js';
+import '../helpers/quiet-powertools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config.js';
 import { createAnalyzer } from '../../src/handlers/analyzer.js';
 import { REKOGNITION_MAX_S3_BYTES } from '../../src/core/variants.js';
-import { startTestDynamo, type TestDynamo } from '../fixtures/dynalite-table.js';
-import { notAnImage } from '../fixtures/images.js';
-import { CountingDetector, label, MemoryObjectStore } from '../fixtures/port-fakes.js';
-import { fileNameOf, hashOf, imageKeyOf, registration } from '../fixtures/record-builders.js';
-import { noiseJpeg, twoColourJpeg } from '../fixtures/variant-images.js';
-import { lambdaContext, s3Notification, s3Record, sqsEvent, sqsRecord } from './events.js';
+import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
+import { notAnImage } from '../helpers/images.js';
+import { CountingDetector, label, MemoryObjectStore } from '../helpers/port-fakes.js';
+import { fileNameOf, hashOf, imageKeyOf, registration } from '../helpers/record-builders.js';
+import { noiseJpeg, twoColourJpeg } from '../helpers/variant-images.js';
+import { lambdaContext, s3Notification, s3Record, sqsEvent, sqsRecord } from '../helpers/lambda-events.js';
 
 const BUCKET = 'travellog-images-variants';
 let db: TestDynamo;
