@@ -245,7 +245,8 @@ describe('web console (Chromium)', () => {
     expect(new Set(painted.filter((v) => v > 0 && v < 100)).size).toBeGreaterThanOrEqual(3);
     expect(longestFrame).toBeLessThan(500);
     const row = page.getByTestId('upload-large.png');
-    // A PNG signature followed by zeros: uploaded whole, then refused at once as not decodable.
+    // A PNG signature followed by zeros: uploaded whole, then refused as not decodable, and the row says why.
+    // (The exact code, invalid_image, is asserted by the analyzer and stack tests.)
     expect(await row.getAttribute('data-phase')).toBe('failed');
     expect(await row.textContent()).toContain('invalid_image: The file is not a JPEG or PNG image.');
     expect(workers.some((url) => url.includes('hash-worker'))).toBe(true); // hashed off the page's thread (WebAssembly)
