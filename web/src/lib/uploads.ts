@@ -139,7 +139,6 @@ export const enqueue = (files: File[], fields: BatchFields): UploadItem[] => {
       sent: 0,
       controller: markRaw(new AbortController()),
     }) as UploadItem;
-    const refused = precheck(file);
     if (refused) {
       item.phase = 'error';
       item.error = refused;
