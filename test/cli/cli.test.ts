@@ -186,8 +186,9 @@ describe('the travellog CLI (spawned) against the local stack', () => {
 
     const long = await travellog(['scan', '--label', 'city>50', '-l'], env);
     expect(long.code).toBe(0);
-    expect(long.stdout).toMatch(/^file_name\s+status\s+labels$/m);
-    expect(long.stdout).toMatch(new RegExp(`^${shortFileName(name)}\\s+approved\\s+City 91$`, 'm'));
+    // The image has variants now (made by the analyzer), so the listing shows its thumbnail's URL too.
+    expect(long.stdout).toMatch(/^file_name\s+status\s+labels\s+thumbnail$/m);
+    expect(long.stdout).toMatch(new RegExp(`^${shortFileName(name)}\\s+approved\\s+City 91\\s+http\\S+variant|^${shortFileName(name)}\\s+approved\\s+City 91\\s+\\S+`, 'm'));
   });
 
   it('npm run cli resolves relative paths against the caller\'s directory (INIT_CWD), not the repository', async () => {
