@@ -102,7 +102,7 @@ describe('lifecycle: expiry, refused uploads, failures, restart', () => {
 
     // A message the analyzer cannot even read is retried, then dead-lettered.
     const poison = `not an S3 notification ${Date.now()}`;
-    const sqs = new SQSClient({ endpoint: booted.stack.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const sqs = new SQSClient({ endpoint: booted.stack.sqsEndpoint, region: LOCAL_REGION, credentials: booted.stack.credentials });
     await sqs.send(new SendMessageCommand({ QueueUrl: booted.stack.queueUrl, MessageBody: poison }));
     sqs.destroy();
     expect(await dlqHolds(booted, poison)).toBe(true);
