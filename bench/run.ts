@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --only detector|api|variants|cold-start|cost] [-- --runs N] [-- --requests N] [-- --write]:
+ * npm run bench [-- --only detector|api|variants|cold-start|cost|scan] [-- --runs N] [-- --requests N] [-- --scan-runs N] [-- --write]:
  * the benches in sequence, each in its own process — the local label detector's, the API's, the image
- * variants', the bundles' require() times, the AWS cost per 1,000 images. `--runs` goes to the detector
- * and cold-start benches, `--requests` to the API bench, `--write` to all; each
+ * variants', the bundles' require() times, the AWS cost per 1,000 images, `/scan` with the label index.
+ * `--runs` goes to the detector and cold-start benches, `--requests` to the API bench, `--scan-runs` to the
+ * scan bench, `--write` to all; each
  * writes its own section of docs/benchmarks.md and the others are kept.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string' },
+    'scan-runs': { type: 'string' },
     requests: { type: 'string' },
     write: { type: 'boolean', default: false },
   },
@@ -24,6 +26,7 @@ const benches = [
   { name: 'variants', file: 'variants.bench.ts', args: [] },
   { name: 'cold-start', file: 'cold-start.bench.ts', args: values.runs ? ['--runs', values.runs] : [] },
   { name: 'cost', file: 'aws-cost.bench.ts', args: [] },
+  { name: 'scan', file: 'scan.bench.ts', args: values['scan-runs'] ? ['--runs', values['scan-runs']] : [] },
 ];
 if (values.only && !benches.some((b) => b.name === values.only)) throw new Error(`--only must be one of ${benches.map((b) => b.name).join(', ')}`);
 

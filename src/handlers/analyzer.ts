@@ -7,7 +7,10 @@ import { s3Client } from '../adapters/aws-clients/s3.js';
 import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
 import { buildDetector } from '../adapters/label-detector-factory.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { createAnalyseImage, type AnalysisDeps } from '../app/analyse-image.js';
+import { analysisSteps, createAnalyseImage, type AnalysisDeps } from '../app/analyse-image.js';
+import { withLabelIndex } from '../app/label-index-steps.js';
+import { DynamoLabelIndex } from '../adapters/dynamodb/label-index.js';
+import type { LabelIndex } from '../ports/label-index.js';
 import { AnalyzerConfig, readConfig, type Env } from '../config.js';
 import type { LabelDetector } from '../ports/label-detector.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -18,7 +21,7 @@ import { functionLogger, functionMetrics } from './observability.js';
 import { isS3TestEvent, S3NotificationSchema } from './s3-event.js';
 
 export { AnalysisInProgressError } from '../app/analyse-image.js';
-export type AnalyzerDeps = AnalysisDeps;
+export type AnalyzerDeps = AnalysisDeps & { labelIndex: LabelIndex };
 
 /** S3 URL-encodes keys in notifications, with '+' for spaces. */
 export const decodeS3Key = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
@@ -30,7 +33,7 @@ const telemetryOf = (logger: Logger, metrics: Metrics): NonNullable<AnalysisDeps
 
 /** One SQS message: an S3 notification (or S3's test event, or something foreign to ignore). */
 export const createRecordHandler = (d: AnalyzerDeps, log: Pick<Logger, 'warn'> = functionLogger('analyzer')) => {
-  const analyse = createAnalyseImage(d);
+  const analyse = createAnalyseImage(d, { steps: withLabelIndex(analysisSteps(d), d) });
   return async (record: SQSRecord) => {
     let body: unknown;
     try {
@@ -70,6 +73,7 @@ export const createAnalyzer = (env: Env, overrides: AnalyzerOverrides = {}) => {
     const c = readConfig(AnalyzerConfig, env);
     const deps: AnalyzerDeps = {
       records: new DynamoRecordStore(documentClient(env), c.IMAGES_TABLE_NAME),
+      labelIndex: new DynamoLabelIndex(documentClient(env), c.IMAGES_TABLE_NAME),
       objects: overrides.objects ?? new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME),
       detector: overrides.detector ?? (await buildDetector(c.LABEL_DETECTOR, env)),
       bucket: c.IMAGES_BUCKET_NAME,

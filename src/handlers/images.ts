@@ -9,23 +9,27 @@ import type { ObjectStore } from '../ports/object-store.js';
 import type { RecordStore } from '../ports/record-store.js';
 import type * as z from 'zod/mini';
 import type { ImageRecord } from '../wire/images.js';
+import { DynamoLabelIndex } from '../adapters/dynamodb/label-index.js';
+import type { LabelIndex } from '../ports/label-index.js';
 import { httpFunction, json, type Route } from './http.js';
 
 export interface ImagesDeps {
   records: RecordStore;
+  labelIndex: LabelIndex;
   objects: ObjectStore;
   now?: () => number;
 }
 
 /** GET /images/{file_name}: the owner's record; DELETE: remove object and records (204, idempotent). */
 export const imagesRoute =
-  ({ records, objects, now = Date.now }: ImagesDeps): Route =>
-  async (req) => {
+  ({ records, labelIndex, objects, now = Date.now }: ImagesDeps): Route => {
+  return async (req) => {
     const { fileName, imageKey, userId } = ownedFileName(req.pathParameter('file_name'), req.userId());
     if (req.method === 'DELETE') {
       // Object first: a failure leaves the records, and the retry finishes the job.
       await objects.delete(fileName);
       await records.remove(imageKey, userId, now());
+      await labelIndex.remove(imageKey, userId); // after the record: a retried DELETE finishes it
       return { status: 204 };
     }
     const t = now();
@@ -54,11 +58,13 @@ export const imagesRoute =
       expires_at: record.expires_at ? new Date(record.expires_at * 1000).toISOString() : null,
     } satisfies z.output<typeof ImageRecord>);
   };
+};
 
 export const createImagesHandler = (env: Env) =>
   httpFunction('images', env, ImagesConfig, (c) =>
     imagesRoute({
       records: new DynamoRecordStore(documentClient(env), c.IMAGES_TABLE_NAME),
+      labelIndex: new DynamoLabelIndex(documentClient(env), c.IMAGES_TABLE_NAME),
       objects: new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME),
     }),
   );
