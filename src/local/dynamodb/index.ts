@@ -77,6 +77,15 @@ const recreateWithItems = async (client: DynamoDBClient, TableName: string, crea
     ExclusiveStartKey = res.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   await client.send(new DeleteTableCommand({ TableName }));
+  // dynalite deletes asynchronously: creating the table again before it is gone fails (ResourceInUse).
+  for (let i = 0; i < 500; i++) {
+    const gone = await client.send(new DescribeTableCommand({ TableName })).then(
+      () => false,
+      (e: unknown) => e instanceof ResourceNotFoundException,
+    );
+    if (gone) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
   await create();
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
