@@ -66,6 +66,8 @@ const POLLS = 1;
 const API_CALLS_PER_IMAGE = 1 + POLLS + 1 + 1; // receiver, images ×POLLS, obtain, scan
 export const USAGE: { item: string; perImage: number; price: number }[] = [
   { item: `API Gateway REST requests (receiver, images ×${POLLS}, obtain, scan)`, perImage: API_CALLS_PER_IMAGE, price: PRICE.apiGatewayRestRequest },
+  // The run's detector answers one label, whose index item the analyzer's writes above include; GSI replicas are not counted there.
+  { item: 'Label index at a typical 10 labels per image: 9 more index items + 10 label-index GSI writes (docs/data-model.md)', perImage: 19, price: PRICE.dynamoWriteUnit },
   { item: 'S3 PUT of the original (client, presigned)', perImage: 1, price: PRICE.s3PutClass },
   { item: 'S3 GET of the original (client, after obtain)', perImage: 1, price: PRICE.s3GetClass },
   { item: 'SQS: S3 notification sent, received and deleted by the event source', perImage: 3, price: PRICE.sqsRequest },
@@ -165,6 +167,7 @@ const envOf = async (fn: Name) => ({
   IMAGES_BUCKET_NAME: BUCKET,
   IMAGES_TABLE_NAME: TABLE,
   JWT_SECRET: DEFAULT_LOCAL_SECRET,
+  PAGE_TOKEN_SECRET: DEFAULT_LOCAL_SECRET,
   LABEL_DETECTOR: 'rekognition',
   ANALYZER_MAX_RECEIVE_COUNT: String(QUEUE_DEFINITION.maxReceiveCount),
 });
@@ -197,7 +200,8 @@ const life = async (i: number, user: string, token: string) => {
   for (let p = 0; p < POLLS; p++) await timed('images', () => images(apiEvent({ method: 'GET', resource: '/images/{file_name}', pathParameters: { file_name: fileName }, userId: user }), ctx));
   const got = await timed('obtain', () => obtain(apiEvent({ method: 'GET', resource: '/obtain/{file_name}', pathParameters: { file_name: fileName }, userId: user }), ctx));
   if (got.statusCode !== 302) throw new Error(`obtain ${got.statusCode}`);
-  await timed('scan', () => scan(apiEvent({ method: 'GET', resource: '/scan', query: [['post_id', String(i + 1)]], userId: user }), ctx));
+  const found = await timed('scan', () => scan(apiEvent({ method: 'GET', resource: '/scan', query: [['post_id', String(i + 1)]], userId: user }), ctx));
+  if (found.statusCode !== 200) throw new Error(`scan ${found.statusCode}: ${found.body}`);
 };
 
 // Warm-up (cold starts are a few per instance, not per image): 5 images, then reset the counts.

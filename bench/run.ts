@@ -1,9 +1,9 @@
 /**
- * npm run bench [-- --only detector|api|variants|cold-start|cost|stack|webhooks] [-- --runs N] [-- --requests N] [-- --uploads N] [-- --write]:
+ * npm run bench [-- --only detector|api|variants|cold-start|cost|stack|webhooks|scan] [-- --runs N] [-- --requests N] [-- --uploads N] [-- --scan-runs N] [-- --write]:
  * the benches in sequence, each in its own process — the local label detector's, the API's, the image
- * variants', the bundles' require() times, the AWS cost per 1,000 images, the local stack under load.
+ * variants', the bundles' require() times, the AWS cost per 1,000 images, the local stack under load, `/scan` with the label index.
  * `--runs` goes to the detector and cold-start benches, `--requests` to the API bench, `--uploads` to the
- * stack bench, `--write` to all; each
+ * stack bench, `--scan-runs` to the scan bench, `--write` to all; each
  * writes its own section of docs/benchmarks.md and the others are kept.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string' },
+    'scan-runs': { type: 'string' },
     requests: { type: 'string' },
     uploads: { type: 'string' },
     write: { type: 'boolean', default: false },
@@ -28,6 +29,7 @@ const benches = [
   { name: 'cost', file: 'aws-cost.bench.ts', args: [] },
   { name: 'stack', file: 'local-stack.bench.ts', args: values.uploads ? ['--uploads', values.uploads] : [] },
   { name: 'webhooks', file: 'webhooks.bench.ts', args: [] },
+  { name: 'scan', file: 'scan.bench.ts', args: values['scan-runs'] ? ['--runs', values['scan-runs']] : [] },
 ];
 if (values.only && !benches.some((b) => b.name === values.only)) throw new Error(`--only must be one of ${benches.map((b) => b.name).join(', ')}`);
 

@@ -87,7 +87,23 @@ export const AnalyzerConfig = z
   );
 
 export const ObtainConfig = z.object({ ...http, ...bucket, SIGNED_URL_READ_EXPIRATION: seconds(30) });
-export const ScanConfig = z.object({ ...http, ...table });
+export const ScanConfig = z
+  .object({
+    ...http,
+    ...table,
+    /**
+     * Local stack and tests: the secret that keys the scan's page tokens (their HMAC key is derived
+     * from it with HKDF under a label of its own, so it may equal another secret without the keys meeting).
+     */
+    PAGE_TOKEN_SECRET: z.optional(z.string().check(z.minLength(16, { error: 'PAGE_TOKEN_SECRET must be at least 16 characters' }))),
+    /** AWS: the Secrets Manager secret the template generates for it (only the scan function reads it). */
+    PAGE_TOKEN_SECRET_ARN: z.optional(name),
+  })
+  .check(
+    z.refine((c) => (c.PAGE_TOKEN_SECRET === undefined) !== (c.PAGE_TOKEN_SECRET_ARN === undefined), {
+      error: 'exactly one of PAGE_TOKEN_SECRET and PAGE_TOKEN_SECRET_ARN must be set',
+    }),
+  );
 export const ImagesConfig = z.object({ ...http, ...bucket, ...table });
 export const HealthConfig = z.object({ ...http });
 

@@ -50,6 +50,7 @@ Examples:
   travellog wait 456-<sha256>.jpg && travellog get 456-<sha256>.jpg -o beach.jpg
   travellog scan --trip 3 --label 'beach>80' --label 'cat<50'
   WEBHOOK_SECRET=whsec_… travellog listen --port 4100   # with WEBHOOK_URL=http://127.0.0.1:4100/ on npm start
+  travellog scan --label 'beach>80' --all        (every page; without --all: the first page, and how to get the next)
 `;
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -216,23 +217,38 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .addOption(new Option('--location <id>', 'images of a location').argParser(positiveInt('--location')))
     .option('--label <filter>', "label filter, repeatable and AND-ed: 'beach>80' (has Beach above 80), 'cat<50' (no Cat, or below 50)", collect, [])
     .option('-l, --long', 'one line per image: status, labels, thumbnail URL (one GET /images per image)', false)
-    .option('--json', 'print the API answer as JSON', false)
-    .action(async (flags: { post?: number; trip?: number; location?: number; label: string[]; json: boolean; long: boolean }, cmd: Command) => {
-      const client = clientFor(cmd);
-      const base = flags.post ? ScanQuery.byPost(flags.post) : flags.trip ? ScanQuery.byTrip(flags.trip) : flags.location ? ScanQuery.byLocation(flags.location) : ScanQuery.all();
-      const query = flags.label.reduce((q, l) => q.label(l as `${string}>${number}`), base);
-      const result = await client.scan(query);
-      if (flags.json) {
-        out(JSON.stringify(result, null, 2));
-        return;
-      }
-      const filters = result.filters.map((x) => `${x.name}${x.operator}${x.confidence_threshold}`).join(' and ');
-      err(`${result.total_count} image${result.total_count === 1 ? '' : 's'} (${result.grouping} ${result.grouping_id}${filters ? `, ${filters}` : ''})`);
-      if (!result.images.length) return;
-      const g = cmd.optsWithGlobals<Globals>();
-      if (flags.long) await printLongListing(client, result.images, { apiUrl: apiUrlOf(cmd), wide: !!g.wide, color: g.color }, io);
-      else out(result.images.join('\n'));
-    });
+    .option('--limit <n>', 'images per page, 1–1000 (default: the API\'s 1000)', positiveInt('--limit'))
+    .option('--next <token>', 'the page after the one that printed this next_token')
+    .option('--all', 'follow next_token to the last page and print every image', false)
+    .option('--json', 'print the API answer as JSON (with --all: every image in one answer)', false)
+    .action(
+      async (
+        flags: { post?: number; trip?: number; location?: number; label: string[]; limit?: number; next?: string; all: boolean; json: boolean; long: boolean },
+        cmd: Command,
+      ) => {
+        const client = clientFor(cmd);
+        const base = flags.post ? ScanQuery.byPost(flags.post) : flags.trip ? ScanQuery.byTrip(flags.trip) : flags.location ? ScanQuery.byLocation(flags.location) : ScanQuery.all();
+        const query = flags.label.reduce((q, l) => q.label(l as `${string}>${number}`), base);
+        if (flags.limit !== undefined && flags.limit > 1000) throw new UsageError('--limit must be at most 1000');
+        if (flags.all && flags.next) throw new UsageError('--all and --next do not go together');
+        const result = flags.all
+          ? await client.scanAll(query, { limit: flags.limit })
+          : await client.scan(query, { limit: flags.limit, nextToken: flags.next });
+        if (flags.json) {
+          out(JSON.stringify(result, null, 2));
+          return;
+        }
+        const filters = result.filters.map((x) => `${x.name}${x.operator}${x.confidence_threshold}`).join(' and ');
+        const shown = result.images.length < result.total_count ? `, ${result.images.length} on this page` : '';
+        err(`${result.total_count} image${result.total_count === 1 ? '' : 's'} (${result.grouping} ${result.grouping_id}${filters ? `, ${filters}` : ''}${shown})`);
+        if (result.images.length) {
+          const g = cmd.optsWithGlobals<Globals>();
+          if (flags.long) await printLongListing(client, result.images, { apiUrl: apiUrlOf(cmd), wide: !!g.wide, color: g.color }, io);
+          else out(result.images.join('\n'));
+        }
+        if (result.next_token) err(`More images: add --next ${result.next_token} for the next page, or --all for every page.`);
+      },
+    );
 
   program
     .command('rm')

@@ -8,6 +8,7 @@ import { AnalysisTimeoutError, apiErrorFor, NetworkError, NotFoundError, parseS3
 import {
   fileNameFor,
   type CallOptions,
+  type ScanPageOptions,
   type ClientOptions,
   type ObtainOptions,
   type Download,
@@ -36,6 +37,43 @@ export function createClientFor<I>(platform: Platform, options: ClientOptions) {
   const transport = createTransport(options);
   const { baseUrl, call, retrying, userId, fetchImpl } = transport;
   const { hashPicture, register, status, uploadPrepared, uploadPictures } = createUploadPipeline<I>(platform, transport, options);
+
+  /**
+   * `GET /scan`: one page of the images in one grouping (or all), filtered by labels.
+   * `next_token` is null on the last page; pass it back as `nextToken` for the next one
+   * (or use `scanPages` / `scanAll`).
+   */
+  const scan = async (query: ScanParams | ScanQuery = {}, o: ScanPageOptions = {}): Promise<ScanResult> => {
+    const params = ScanQuery.from(query).toSearchParams();
+    if (o.limit !== undefined) {
+      if (!Number.isInteger(o.limit) || o.limit < 1 || o.limit > 1000) throw new RangeError(`limit must be an integer from 1 to 1000, got ${o.limit}`);
+      params.set('limit', String(o.limit));
+    }
+    if (o.nextToken) params.set('next_token', o.nextToken);
+    return (await call({ method: 'GET', path: '/scan', query: params, retry: true, operation: 'scan', signal: o.signal })).body as ScanResult;
+  };
+
+  /** Every page of a scan, in order, following `next_token` until it is null. */
+  async function* scanPages(query: ScanParams | ScanQuery = {}, o: Omit<ScanPageOptions, 'nextToken'> = {}): AsyncGenerator<ScanResult> {
+    let nextToken: string | null = null;
+    do {
+      const page: ScanResult = await scan(query, { ...o, nextToken });
+      yield page;
+      nextToken = page.next_token;
+    } while (nextToken);
+  }
+
+  /** All matching images in one result (every page fetched; `total_count` as the first page counted it). */
+  const scanAll = async (query: ScanParams | ScanQuery = {}, o: Omit<ScanPageOptions, 'nextToken'> = {}): Promise<ScanResult> => {
+    let first: ScanResult | undefined;
+    const images: string[] = [];
+    for await (const page of scanPages(query, o)) {
+      first ??= page;
+      images.push(...page.images);
+    }
+    return { ...first!, images, next_token: null };
+  };
+
 
   /**
    * `GET /obtain/{file_name}` in JSON mode: a presigned GET URL of the original (or of `variant`),
@@ -134,11 +172,9 @@ export function createClientFor<I>(platform: Platform, options: ClientOptions) {
       );
     },
 
-    /** `GET /scan`: by one grouping (or all), filtered by labels. */
-    async scan(query: ScanParams | ScanQuery = {}, o: CallOptions = {}): Promise<ScanResult> {
-      const q = ScanQuery.from(query);
-      return (await call({ method: 'GET', path: '/scan', query: q.toSearchParams(), retry: true, operation: 'scan', signal: o.signal })).body as ScanResult;
-    },
+    scan,
+    scanPages,
+    scanAll,
 
     /** `DELETE /images/{file_name}`: the object, the record, every post placement. Idempotent. */
     async delete(fileName: string, o: CallOptions = {}): Promise<void> {

@@ -89,6 +89,12 @@ export interface ObtainOptions extends CallOptions {
   variant?: Variant;
 }
 
+/** One page of `GET /scan`: `limit` 1–1000 (the API's default: 1000), `nextToken` from the previous page. */
+export interface ScanPageOptions extends CallOptions {
+  limit?: number;
+  nextToken?: string | null;
+}
+
 export interface UploadOptions extends CallOptions {
   onProgress?: (p: UploadProgress) => void;
   /** Skip the PUT when the image is already stored for this user (re-registration of an uploaded image). Default true. */

@@ -17,6 +17,7 @@ export {
   type PutAnswer,
   type PutRequest,
   type PutTransport,
+  type ScanPageOptions,
   type UploadMeta,
   type UploadOptions,
   type UploadPhase,

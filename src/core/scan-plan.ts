@@ -1,14 +1,14 @@
 import { DomainError } from './errors.js';
-import { matchesAll, parseLabelFilter, type LabelFilter } from './label-filter.js';
-import { isAnalysed, isExpired, type ImageRecord } from './image-record.js';
+import { parseLabelFilter, type LabelFilter } from './label-filter.js';
+import type { ImageRecord } from './image-record.js';
 
 import type * as z from 'zod/mini';
 import { GROUPINGS, MAX_FILTERS, type Grouping } from '../wire/constants.js';
 import type { ScanResult } from '../wire/scan.js';
 
 export { GROUPINGS, MAX_FILTERS, type Grouping } from '../wire/constants.js';
-/** The parameters of src/wire/scan.ts's ScanParameters (kept as plain values: no schema code in this bundle). */
-const KNOWN = new Set<string>([...GROUPINGS, 'label']);
+/** The parameters of src/wire/scan.ts's ScanParameters (kept as plain values: no schema code in this bundle); page parameters are read by src/core/scan-access.ts. */
+const KNOWN = new Set<string>([...GROUPINGS, 'label', 'limit', 'next_token']);
 
 export type ScanPlan =
   | { grouping: 'user_id'; groupingId: string; filters: LabelFilter[] }
@@ -50,21 +50,8 @@ export const planScan = (userId: string, query: Record<string, string[] | undefi
 
 export type ScanCandidate = Pick<ImageRecord, 'file_name' | 'status' | 'rekognition_results' | 'expires_at'>;
 
-/** Which of a group's records the scan returns: uploaded ones, analysed and matching when filtered. */
-export const selectImages = (records: readonly ScanCandidate[], filters: readonly LabelFilter[], nowMs: number): string[] => {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const r of records) {
-    if (r.status === 'waiting' || isExpired(r, nowMs) || seen.has(r.file_name)) continue;
-    if (filters.length && !(isAnalysed(r.status) && matchesAll(r.rekognition_results, filters))) continue;
-    seen.add(r.file_name);
-    out.push(r.file_name);
-  }
-  return out;
-};
-
-export const scanResponse = (plan: ScanPlan, images: string[]): z.output<typeof ScanResult> => {
-  const rest = { filters: plan.filters, total_count: images.length, images };
+export const scanResponse = (plan: ScanPlan, page: { images: string[]; totalCount: number; nextToken: string | null }): z.output<typeof ScanResult> => {
+  const rest = { filters: plan.filters, total_count: page.totalCount, images: page.images, next_token: page.nextToken };
   return plan.grouping === 'user_id'
     ? { grouping: plan.grouping, grouping_id: plan.groupingId, ...rest }
     : { grouping: plan.grouping, grouping_id: plan.groupingId, ...rest };

@@ -7,12 +7,15 @@ import { s3Client } from '../adapters/aws-clients/s3.js';
 import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
 import { buildDetector } from '../adapters/label-detector-factory.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { createAnalyseImage, type AnalysePipeline, type AnalysisDeps } from '../app/analyse-image.js';
+import { analysisSteps, createAnalyseImage, type AnalysePipeline, type AnalysisDeps } from '../app/analyse-image.js';
 import { publishAnalysed, type EventsTelemetry } from '../app/publish-events.js';
 import { awsEventPublisher } from '../adapters/event-publishers.js';
 import type { EventPublisher } from '../ports/event-publisher.js';
 import { createMakeVariants } from '../app/make-variants.js';
 import { JsImageProcessor } from '../adapters/image-variants/index.js';
+import { withLabelIndex } from '../app/label-index-steps.js';
+import { DynamoLabelIndex } from '../adapters/dynamodb/label-index.js';
+import type { LabelIndex } from '../ports/label-index.js';
 import { AnalyzerConfig, readConfig, type Env } from '../config.js';
 import type { LabelDetector } from '../ports/label-detector.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -23,7 +26,7 @@ import { functionLogger, functionMetrics } from './observability.js';
 import { isS3TestEvent, S3NotificationSchema } from './s3-event.js';
 
 export { AnalysisInProgressError } from '../app/analyse-image.js';
-export type AnalyzerDeps = AnalysisDeps;
+export type AnalyzerDeps = AnalysisDeps & { labelIndex: LabelIndex };
 
 /** S3 URL-encodes keys in notifications, with '+' for spaces. */
 export const decodeS3Key = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
@@ -40,7 +43,7 @@ export const eventsTelemetryOf = (logger: Logger, metrics: Metrics): EventsTelem
 
 /** One SQS message: an S3 notification (or S3's test event, or something foreign to ignore). */
 export const createRecordHandler = (d: AnalyzerDeps, log: Pick<Logger, 'warn'> = functionLogger('analyzer'), pipeline: AnalysePipeline = {}) => {
-  const analyse = createAnalyseImage(d, pipeline);
+  const analyse = createAnalyseImage(d, { ...pipeline, steps: pipeline.steps ?? withLabelIndex(analysisSteps(d), d) });
   return async (record: SQSRecord) => {
     let body: unknown;
     try {
@@ -85,6 +88,7 @@ export const createAnalyzer = (env: Env, overrides: AnalyzerOverrides = {}) => {
     const objects = overrides.objects ?? new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME);
     const deps: AnalyzerDeps = {
       records: new DynamoRecordStore(documentClient(env), c.IMAGES_TABLE_NAME),
+      labelIndex: new DynamoLabelIndex(documentClient(env), c.IMAGES_TABLE_NAME),
       objects,
       makeVariants: createMakeVariants({ objects, processor: new JsImageProcessor(), log: (m, f) => logger.info(m, f) }),
       detector: overrides.detector ?? (await buildDetector(c.LABEL_DETECTOR, env)),

@@ -10,6 +10,8 @@ import type { ObjectStore } from '../ports/object-store.js';
 import type { RecordStore } from '../ports/record-store.js';
 import type * as z from 'zod/mini';
 import type { ImageRecord } from '../wire/images.js';
+import { DynamoLabelIndex } from '../adapters/dynamodb/label-index.js';
+import type { LabelIndex } from '../ports/label-index.js';
 import { httpFunction, json, type Route } from './http.js';
 import { deleteAndPublish, type EventsTelemetry } from '../app/publish-events.js';
 import { awsEventPublisher } from '../adapters/event-publishers.js';
@@ -18,6 +20,7 @@ import { functionLogger } from './observability.js';
 
 export interface ImagesDeps {
   records: RecordStore;
+  labelIndex: LabelIndex;
   objects: ObjectStore;
   /** Where `image.deleted` goes (SPEC §3.8). */
   events?: EventPublisher;
@@ -30,8 +33,8 @@ export interface ImagesDeps {
  * and the image's shared variants when no other user still has it.
  */
 export const imagesRoute =
-  ({ records, objects, events = NO_EVENTS, telemetry, now = Date.now }: ImagesDeps): Route =>
-  async (req) => {
+  ({ records, labelIndex, objects, events = NO_EVENTS, telemetry, now = Date.now }: ImagesDeps): Route => {
+  return async (req) => {
     const { fileName, imageKey, userId } = ownedFileName(req.pathParameter('file_name'), req.userId());
     if (req.method === 'DELETE') {
       // Object first: a failure leaves the records, and the retry finishes the job.
@@ -40,6 +43,7 @@ export const imagesRoute =
         await objects.delete(fileName);
         await records.remove(imageKey, userId, now());
       });
+      await labelIndex.remove(imageKey, userId); // after the record: a retried DELETE finishes it
       if (!(await records.usedByOthers(imageKey, userId, now()))) {
         // Forget them first: an upload arriving now remakes them rather than trusting deleted objects.
         await records.dropAnalysisVariants(imageKey);
@@ -75,12 +79,14 @@ export const imagesRoute =
       expires_at: record.expires_at ? new Date(record.expires_at * 1000).toISOString() : null,
     } satisfies z.output<typeof ImageRecord>);
   };
+};
 
 export const createImagesHandler = (env: Env, overrides: { events?: EventPublisher } = {}) =>
   httpFunction('images', env, ImagesConfig, (c) => {
     const logger = functionLogger('images');
     return imagesRoute({
       records: new DynamoRecordStore(documentClient(env), c.IMAGES_TABLE_NAME),
+      labelIndex: new DynamoLabelIndex(documentClient(env), c.IMAGES_TABLE_NAME),
       objects: new S3ObjectStore(s3Client(env), c.IMAGES_BUCKET_NAME),
       events: overrides.events ?? awsEventPublisher(env),
       telemetry: { error: (message, fields) => logger.error(message, fields), count: () => undefined },

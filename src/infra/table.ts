@@ -7,12 +7,17 @@
  * - placement     — sort `user_id` = "<user_id>#post#<post_id>": the image in one post;
  * - analysis      — sort `user_id` = "#analysis": the shared detection result.
  * User ids never contain '#', so the kinds never collide.
+ *
+ * Label index items live in a partition of their own per (image, user):
+ * `image_key` = "<sha256>.<ext>#<user_id>", sort `user_id` = "#label#<name>"
+ * (src/core/label-index.ts), indexed by `label-index`.
  */
 export const INDEX = {
   byUser: 'user-index',
   byPost: 'post-index',
   byTrip: 'trip-index',
   byLocation: 'location-index',
+  byLabel: 'label-index',
 } as const;
 
 export const ATTR = {
@@ -22,6 +27,8 @@ export const ATTR = {
   postKey: 'post_key',
   tripKey: 'trip_key',
   locationKey: 'location_key',
+  labelKey: 'label_key',
+  labelRank: 'label_rank',
   ttl: 'expires_at',
 } as const;
 
@@ -46,6 +53,8 @@ export const TABLE_DEFINITION = {
     S(ATTR.postKey),
     S(ATTR.tripKey),
     S(ATTR.locationKey),
+    S(ATTR.labelKey),
+    S(ATTR.labelRank),
   ],
   KeySchema: [
     { AttributeName: ATTR.partition, KeyType: 'HASH' as const },
@@ -63,6 +72,15 @@ export const TABLE_DEFINITION = {
     groupIndex(INDEX.byPost, ATTR.postKey),
     groupIndex(INDEX.byTrip, ATTR.tripKey),
     groupIndex(INDEX.byLocation, ATTR.locationKey),
+    {
+      // "<user>#<label>" → images by confidence ("<hundredths>#<image_key>"): keys are all a scan needs.
+      IndexName: INDEX.byLabel,
+      KeySchema: [
+        { AttributeName: ATTR.labelKey, KeyType: 'HASH' as const },
+        { AttributeName: ATTR.labelRank, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    },
   ],
   BillingMode: 'PAY_PER_REQUEST' as const,
   TimeToLiveAttribute: ATTR.ttl,

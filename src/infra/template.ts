@@ -93,6 +93,7 @@ const ENV_SOURCES: Record<string, Json> = {
   IMAGES_TABLE_NAME: ref('ImagesTable'),
   ALLOWED_ORIGINS: join(',', ref('AllowedOrigins')),
   JWT_SECRET_ARN: ref('JwtSigningSecret'),
+  PAGE_TOKEN_SECRET_ARN: ref('PageTokenSecret'),
   JWT_ALGORITHMS: ref('JwtAlgorithms'),
   JWT_USER_CLAIMS: ref('JwtUserClaims'),
   JWT_REQUIRE_EXP: ref('JwtRequireExp'),
@@ -126,6 +127,8 @@ const scopeArn = (scope: Scope): Json => {
       return getAtt('UploadsQueue', 'Arn');
     case 'jwtSecret':
       return ref('JwtSigningSecret'); // a secret's Ref is its full ARN
+    case 'pageTokenSecret':
+      return ref('PageTokenSecret');
     case 'defaultEventBus':
     case 'webhookQueue':
     case 'webhookSecret':
@@ -370,6 +373,13 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
       Properties: {
         Description: 'The backend-server JWT signing secret, read by the authorizer (never in its configuration)',
         SecretString: ref('JwtSecret'),
+      },
+    },
+    PageTokenSecret: {
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: {
+        Description: "Keys GET /scan's next_token (HMAC, HKDF-derived); generated here, read only by the scan function. Rotating it invalidates open page tokens (400 invalid_next_token: the client starts over).",
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
       },
     },
     ...functions,

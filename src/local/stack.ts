@@ -51,6 +51,7 @@ const PASS_THROUGH = [
   'CENSORED_UNDER_REVIEW_THRESHOLD',
   'ANALYSIS_LEASE_SECONDS',
   'ANALYSIS_WAIT_SECONDS',
+  'PAGE_TOKEN_SECRET',
   'LOG_LEVEL',
   'POWERTOOLS_LOG_LEVEL',
 ];
@@ -199,6 +200,8 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       LABEL_DETECTOR: o.labelDetector ?? 'local',
       ANALYZER_MAX_RECEIVE_COUNT: String(maxReceiveCount),
     };
+    // Locally the page tokens' key derives from the JWT secret unless set: HKDF keeps the two keys apart.
+    env.PAGE_TOKEN_SECRET ??= env.JWT_SECRET;
 
     // Webhooks (WEBHOOK_URL / WEBHOOK_SECRET): a stack-level setting like AWS's WebhookUrl parameter,
     // never passed to a function's environment. Closed after the poller (closers run in reverse).

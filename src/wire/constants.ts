@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   invalid_file_name: 400,
   invalid_filter: 400,
   unknown_parameter: 400,
+  invalid_limit: 400,
+  invalid_next_token: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -71,4 +73,8 @@ export const LABEL_FILTER_PATTERN = /^\s*([^<>=\s][^<>=]{0,99}?)\s*([<>])\s*(\d{
 /** Checked before the pattern: a bounded input keeps matching time bounded. */
 export const MAX_FILTER_LENGTH = 200;
 export const MAX_FILTERS = 10;
+/** `/scan` page size: `limit` 1–MAX_PAGE_SIZE, and the size of a page without `limit`. */
+export const MAX_PAGE_SIZE = 1000;
+/** Far above any `next_token` the API issues (≈ 400 characters); bounds the work on hostile input. */
+export const MAX_PAGE_TOKEN_LENGTH = 2048;
 export const LABEL_OPERATORS = ['>', '<'] as const;

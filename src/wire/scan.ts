@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { GROUPINGS, LABEL_FILTER_PATTERN, LABEL_OPERATORS, MAX_FILTER_LENGTH, MAX_FILTERS, USER_ID_PATTERN } from './constants.js';
+import { GROUPINGS, LABEL_FILTER_PATTERN, LABEL_OPERATORS, MAX_FILTER_LENGTH, MAX_FILTERS, MAX_PAGE_SIZE, MAX_PAGE_TOKEN_LENGTH, USER_ID_PATTERN } from './constants.js';
 import { FileName, PositiveId } from './common.js';
 
 export { GROUPINGS, LABEL_FILTER_PATTERN, MAX_FILTER_LENGTH, MAX_FILTERS, type Grouping } from './constants.js';
@@ -17,6 +17,10 @@ export const ScanParameters = {
   trip_id: PositiveId,
   location_id: PositiveId,
   label: z.array(LabelFilterString).check(z.maxLength(MAX_FILTERS)),
+  /** Images per page (default MAX_PAGE_SIZE). */
+  limit: z.int().check(z.minimum(1), z.maximum(MAX_PAGE_SIZE)),
+  /** The previous page's `next_token`, unchanged, with the same query. */
+  next_token: z.string().check(z.minLength(1), z.maxLength(MAX_PAGE_TOKEN_LENGTH)),
 } as const;
 
 /** A parsed label filter, as the response echoes it (names lower-cased). */
@@ -31,11 +35,15 @@ const scanResultOf = <G extends z.ZodMiniType, I extends z.ZodMiniType>(grouping
     grouping,
     grouping_id: groupingId,
     filters: z.array(LabelFilter),
+    /** Every match, not just this page. */
     total_count: z.int().check(z.minimum(0)),
-    images: z.array(FileName),
+    /** This page: at most `limit` images. */
+    images: z.array(FileName).check(z.maxLength(MAX_PAGE_SIZE)),
+    /** Pass as `next_token` for the next page; null on the last page. */
+    next_token: z.nullable(z.string()),
   });
 
-/** `GET /scan`: `grouping_id` is the user id (a string) when no grouping was given; `total_count` = `images.length`. */
+/** `GET /scan`, one page: `grouping_id` is the user id (a string) when no grouping was given. */
 export const ScanResult = z.union([
   scanResultOf(z.literal('user_id'), z.string().check(z.regex(USER_ID_PATTERN))),
   scanResultOf(z.enum(GROUPINGS), PositiveId),

@@ -115,6 +115,21 @@ describe('the travellog CLI (spawned) against the local stack', () => {
     expect(byLabel.stdout.trim()).toBe(beachName);
     expect(byLabel.stderr).toMatch(/1 image \(trip_id 3, beach>80 and city<50\)/);
 
+    // Pages: the first page says there are more and how to get them; --all follows every page.
+    const firstPage = await travellog(['scan', '--post', '100', '--limit', '2'], env);
+    expect(firstPage.code).toBe(0);
+    expect(firstPage.stdout.trim().split('\n')).toHaveLength(2);
+    expect(firstPage.stderr).toMatch(/3 images \(post_id 100, 2 on this page\)/);
+    const next = /--next (\S+)/.exec(firstPage.stderr)?.[1];
+    expect(next).toEqual(expect.any(String));
+    const secondPage = await travellog(['scan', '--post', '100', '--limit', '2', '--next', next!], env);
+    expect(secondPage.stdout.trim().split('\n')).toHaveLength(1);
+    expect(secondPage.stderr).not.toMatch(/More images/);
+    const all = await travellog(['scan', '--post', '100', '--limit', '2', '--all'], env);
+    expect(all.stdout.trim().split('\n').sort()).toEqual([...firstPage.stdout.trim().split('\n'), ...secondPage.stdout.trim().split('\n')].sort());
+    expect(all.stderr).not.toMatch(/More images/);
+    expect((await travellog(['scan', '--limit', '1001'], env)).code).toBe(2);
+
     const rm = await travellog(['rm', beachName], env);
     expect(rm).toMatchObject({ code: 0, stdout: `deleted ${beachName}\n` });
     const gone = await travellog(['status', beachName], env);

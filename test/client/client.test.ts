@@ -121,6 +121,21 @@ describe('the client library against the local stack', () => {
     for (const o of outcomes) if (o.status === 'uploaded') await client().waitForAnalysis(o.result.file_name);
     const scan = await client().scan({ post_id: 40 });
     expect(scan.total_count).toBe(7);
+    expect(scan.next_token).toBeNull();
+
+    // Pages: scan with a limit gives a token; scanPages follows it; scanAll gathers every page.
+    const first = await client().scan({ post_id: 40 }, { limit: 3 });
+    expect(first).toMatchObject({ total_count: 7, next_token: expect.any(String) });
+    expect(first.images).toEqual(scan.images.slice(0, 3));
+    const second = await client().scan({ post_id: 40 }, { limit: 3, nextToken: first.next_token });
+    expect(second.images).toEqual(scan.images.slice(3, 6));
+    const pages = [];
+    for await (const page of client().scanPages({ post_id: 40 }, { limit: 2 })) pages.push(page.images);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 2, 1]);
+    expect(pages.flat()).toEqual(scan.images);
+    expect(await client().scanAll({ post_id: 40 }, { limit: 3 })).toMatchObject({ images: scan.images, total_count: 7, next_token: null });
+    await expect(client().scan({ post_id: 40 }, { limit: 0 })).rejects.toBeInstanceOf(RangeError);
+    await expect(client().scan({ post_id: 41 }, { nextToken: first.next_token })).rejects.toMatchObject({ kind: 'validation', code: 'invalid_next_token' });
   });
 
   it('typed errors: bad token, another user’s image, user_id mismatch, unsupported type, bad name', async () => {

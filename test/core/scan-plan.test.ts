@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { MAX_FILTERS, planScan, scanResponse, selectImages, type ScanCandidate } from '../../src/core/scan-plan.js';
+import { MAX_FILTERS, planScan, scanResponse, type ScanCandidate } from '../../src/core/scan-plan.js';
+import { isListed } from '../../src/core/scan-page.js';
+import type { LabelFilter } from '../../src/core/label-filter.js';
+
+/** The file names a scan lists, in order (deduplication is collectPage's: test/adapters/dynamodb). */
+const selectImages = (records: ScanCandidate[], filters: LabelFilter[], nowMs: number) =>
+  records.filter((r) => isListed(r, filters, nowMs)).map((r) => r.file_name);
 import type { Label } from '../../src/core/labels.js';
 import type { ImageStatus } from '../../src/core/image-record.js';
 import { expectDomainError, HASH, HASH2 } from '../helpers/domain-errors.js';
@@ -61,7 +67,7 @@ describe('planScan', () => {
     expect(planScan('456', { location_id: [String(Number.MAX_SAFE_INTEGER)] }).groupingId).toBe(Number.MAX_SAFE_INTEGER);
   });
 
-  it.each(['user_id', 'postId', 'Post_id', 'labels', 'limit', ''])('refuses the unknown parameter %j', (param) => {
+  it.each(['user_id', 'postId', 'Post_id', 'labels', 'Limit', 'nextToken', ''])('refuses the unknown parameter %j', (param) => {
     const err = expectDomainError(() => planScan('456', { [param]: ['1'] }), 'unknown_parameter');
     expect(err.status).toBe(400);
   });
@@ -99,7 +105,7 @@ const B = `456-${HASH2}.png`;
 const C = `456-${'c'.repeat(64)}.jpg`;
 const D = `456-${'d'.repeat(64)}.jpg`;
 
-describe('selectImages', () => {
+describe('isListed', () => {
   it('lists uploaded images but not waiting ones', () => {
     const records = [rec(A, 'approved'), rec(B, 'waiting'), rec(C, 'analysing'), rec(D, 'failed')];
     expect(selectImages(records, [], NOW)).toEqual([A, C, D]);
@@ -113,11 +119,6 @@ describe('selectImages', () => {
     const nowSec = NOW / 1000;
     const records = [rec(A, 'analysing', [], nowSec - 1), rec(B, 'approved', [], nowSec), rec(C, 'approved', [], nowSec + 60)];
     expect(selectImages(records, [], NOW)).toEqual([C]);
-  });
-
-  it('deduplicates file names, keeping first-seen order', () => {
-    const records = [rec(B, 'approved'), rec(A, 'approved'), rec(B, 'approved'), rec(A, 'approved')];
-    expect(selectImages(records, [], NOW)).toEqual([B, A]);
   });
 
   it('with filters keeps only analysed, matching images', () => {
@@ -165,22 +166,24 @@ describe('selectImages', () => {
 describe('scanResponse', () => {
   it('shapes the API contract response', () => {
     const plan = planScan('456', { post_id: ['123'], label: ['beach>80'] });
-    expect(scanResponse(plan, [A, B])).toEqual({
+    expect(scanResponse(plan, { images: [A, B], totalCount: 7, nextToken: 'tok.en' })).toEqual({
       grouping: 'post_id',
       grouping_id: 123,
       filters: [{ name: 'beach', operator: '>', confidence_threshold: 80 }],
-      total_count: 2,
+      total_count: 7,
       images: [A, B],
+      next_token: 'tok.en',
     });
   });
 
   it('reports the user id as grouping id with no grouping', () => {
-    expect(scanResponse(planScan('456', {}), [])).toEqual({
+    expect(scanResponse(planScan('456', {}), { images: [], totalCount: 0, nextToken: null })).toEqual({
       grouping: 'user_id',
       grouping_id: '456',
       filters: [],
       total_count: 0,
       images: [],
+      next_token: null,
     });
   });
 });

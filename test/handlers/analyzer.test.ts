@@ -4,6 +4,8 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config.js';
 import { createAnalyzer, createRecordHandler, decodeS3Key, type AnalyzerDeps } from '../../src/handlers/analyzer.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { labelItemsPartition } from '../../src/core/label-index.js';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynalite-table.js';
 import { CountingDetector, label, MemoryObjectStore } from '../helpers/port-fakes.js';
 import { fileNameOf, hashOf, imageKeyOf, registration } from '../helpers/record-builders.js';
@@ -30,6 +32,7 @@ const deletedObjects = new Set<string>();
 
 const deps = (detector: CountingDetector, o: Partial<AnalyzerDeps> = {}): AnalyzerDeps => ({
   records: db.store,
+  labelIndex: db.labelIndex,
   objects,
   detector,
   bucket: BUCKET,
@@ -199,6 +202,50 @@ describe('analyzer: one detection per distinct image', () => {
     expect(r.batchItemFailures).toEqual([]);
     expect(detector.calls).toHaveLength(1);
     for (const u of users) expect((await record(u, imageHash))?.status).toBe('approved');
+  });
+});
+
+describe('analyzer: the label index', () => {
+  const labelItems = async (userId: string, imageHash: string) =>
+    (
+      await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'image_key = :p',
+          ExpressionAttributeValues: { ':p': labelItemsPartition(imageKeyOf(imageHash), userId) },
+        }),
+      )
+    ).Items?.map((i) => [i.label_key, i.label_rank]) ?? [];
+
+  it('indexes the stored labels for each user, a reused analysis too (only those ≥ MIN_CONFIDENCE)', async () => {
+    const imageHash = hashOf('index-both-users');
+    await register('ivy', imageHash);
+    await register('jon', imageHash);
+    const detector = new CountingDetector({ [imageHash]: [label('Beach', 97.5), label('Sky', 60)] });
+    const handle = createRecordHandler(deps(detector));
+    await handle(uploadMessage(fileNameOf('ivy', imageHash)));
+    await handle(uploadMessage(fileNameOf('jon', imageHash)));
+    expect(detector.calls).toHaveLength(1);
+    expect(await labelItems('ivy', imageHash)).toEqual([['ivy#beach', `09750#${imageKeyOf(imageHash)}`]]);
+    expect(await labelItems('jon', imageHash)).toEqual([['jon#beach', `09750#${imageKeyOf(imageHash)}`]]);
+  });
+
+  it('a copy deleted while its labels were being indexed keeps no index items', async () => {
+    const imageHash = hashOf('index-delete-race');
+    await register('kim', imageHash);
+    const detector = new CountingDetector({ [imageHash]: [label('Beach', 90)] });
+    // The DELETE lands right after the verdict is stored, before the index step writes.
+    const racing: AnalyzerDeps['labelIndex'] = {
+      put: async (k, u, l) => {
+        await db.store.remove(k, u, Date.now());
+        await db.labelIndex.remove(k, u);
+        return db.labelIndex.put(k, u, l);
+      },
+      remove: (k, u) => db.labelIndex.remove(k, u),
+    };
+    await createRecordHandler(deps(detector, { labelIndex: racing }))(uploadMessage(fileNameOf('kim', imageHash)));
+    expect(await record('kim', imageHash)).toBeUndefined();
+    expect(await labelItems('kim', imageHash)).toEqual([]);
   });
 });
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   objects = new MemoryObjectStore(BUCKET);
-  fakeS3Handler = httpFunction('images', env, ImagesConfig, () => imagesRoute({ records: db.store, objects }));
+  fakeS3Handler = httpFunction('images', env, ImagesConfig, () => imagesRoute({ records: db.store, labelIndex: db.labelIndex, objects }));
 });
 
 const call = (method: 'GET' | 'DELETE', fileName: string, userId?: string | null, handler = realHandler) =>
@@ -54,6 +54,7 @@ const analysed = async (userId: string, seed: string) => {
     { status: 'approved', labels: [label('Beach', 97.12, ['Nature'])], censoredConfidence: null, source: 'detected' },
     now,
   );
+  await db.labelIndex.put(imageKeyOf(imageHash), userId, [label('Beach', 97.12, ['Nature'])]); // the analyzer's label-index step
   return { imageHash, fileName: fileNameOf(userId, imageHash) };
 };
 
@@ -148,13 +149,16 @@ describe('DELETE /images/{file_name}', () => {
     expect(await db.store.get(imageKeyOf(imageHash), '789', Date.now())).toMatchObject({ status: 'approved' });
   });
 
-  it("deleting one user's copy keeps another user's copy of the same image", async () => {
+  it("deleting one user's copy keeps another user's copy of the same image, and its label index items", async () => {
     const mine = await analysed('456', 'images-shared');
     const theirs = await analysed('789', 'images-shared');
     expect((await call('DELETE', mine.fileName, '456', fakeS3Handler)).statusCode).toBe(204);
     expect((await call('GET', theirs.fileName, '789')).statusCode).toBe(200);
     // The shared variants stay while another user has the image.
     expect(objects.calls.delete).toEqual([mine.fileName]);
+    // The deleted copy's index items are gone (remove finds none left), the other user's stay.
+    expect(await db.labelIndex.remove(imageKeyOf(mine.imageHash), '456')).toBe(0);
+    expect(await db.labelIndex.put(imageKeyOf(theirs.imageHash), '789', [label('Beach', 97.12)])).toEqual({ written: 0, removed: 0 });
   });
 
   it('400 for an unparseable name', async () => {
@@ -167,6 +171,7 @@ describe('DELETE /images/{file_name}', () => {
     const failing = httpFunction('images', env, ImagesConfig, () =>
       imagesRoute({
         records: db.store,
+        labelIndex: db.labelIndex,
         objects: new (class extends MemoryObjectStore {
           override async delete(): Promise<void> {
             throw new Error('S3 down');

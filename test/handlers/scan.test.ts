@@ -25,6 +25,7 @@ const seed = async (
     await db.store.markUploaded({ userId, imageHash, extension: 'jpg' }, 1, now);
     if (labels !== 'analysing') {
       await db.store.applyAnalysis(imageKeyOf(imageHash), userId, { status: 'approved', labels, censoredConfidence: null, source: 'detected' }, now);
+      await db.labelIndex.put(imageKeyOf(imageHash), userId, labels); // as the analyzer's label-index step does
     }
   }
   return fileNameOf(userId, imageHash);
@@ -33,7 +34,7 @@ const seed = async (
 let img: Record<string, string>;
 beforeAll(async () => {
   db = await startTestDynamo('scan');
-  handler = createScanHandler({ ...db.env, ALLOWED_ORIGINS: ORIGIN });
+  handler = createScanHandler({ ...db.env, ALLOWED_ORIGINS: ORIGIN, PAGE_TOKEN_SECRET: 'scan-test-page-token-secret' });
   img = {
     beach: await seed('456', 'beach', { post_id: 123, trip_id: 3, location_id: 5 }, [label('Beach', 97.1, ['Nature']), label('Ocean', 85)]),
     beachCalm: await seed('456', 'beach-calm', { post_id: 123, trip_id: 3, location_id: 6 }, [label('Beach', 88)]),
@@ -67,7 +68,8 @@ describe('GET /scan', () => {
     expect(r.statusCode, r.body).toBe(200);
     expect(r.headers).toMatchObject({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': ORIGIN });
     const b = bodyOf(r);
-    expect(Object.keys(b).sort()).toEqual(['filters', 'grouping', 'grouping_id', 'images', 'total_count']);
+    expect(Object.keys(b).sort()).toEqual(['filters', 'grouping', 'grouping_id', 'images', 'next_token', 'total_count']);
+    expect(b.next_token).toBeNull();
     expect(b.grouping).toBe('post_id');
     expect(b.grouping_id).toBe(123);
     expect(b.filters).toEqual([]);
@@ -150,6 +152,48 @@ describe('GET /scan', () => {
 
   it.each([['0'], ['-1'], ['abc'], ['1.5'], ['']])('400 for post_id=%s', async (v) => {
     expectError(await scan([['post_id', v]]), 'bad_request');
+  });
+
+  it('pages: limit, next_token, null on the last page, every page the same total_count; together the unpaged answer', async () => {
+    for (const query of [[], [['label', 'beach>80']], [['trip_id', '3']], [['label', 'sand<95']]] as [string, string][][]) {
+      const all = bodyOf(await scan(query));
+      const pages: string[] = [];
+      let token: string | null = null;
+      do {
+        const page = bodyOf(await scan([...query, ['limit', '1'], ...(token ? [['next_token', token] as [string, string]] : [])])) as {
+          images: string[];
+          total_count: number;
+          next_token: string | null;
+        };
+        expect(page.images.length).toBeLessThanOrEqual(1);
+        expect(page.total_count).toBe(all.total_count);
+        pages.push(...page.images);
+        token = page.next_token;
+      } while (token);
+      expect(pages, JSON.stringify(query)).toEqual(all.images);
+    }
+  });
+
+  it('a label-only search lists the best matches first', async () => {
+    expect(bodyOf(await scan([['label', 'beach>80']])).images).toEqual([img.beach, img.beachCalm]); // Beach 97.1, then 88
+  });
+
+  it.each(['0', '1001', 'abc', '', '-5', '2.5'])('400 invalid_limit for limit=%j', async (v) => {
+    expectError(await scan([['limit', v]]), 'invalid_limit');
+  });
+
+  it('400 invalid_next_token for a truncated, tampered, foreign or other-query token', async () => {
+    const first = bodyOf(await scan([['label', 'beach>80'], ['limit', '1']]));
+    const token = first.next_token as string;
+    expect(token).toEqual(expect.any(String));
+    expect(bodyOf(await scan([['label', 'beach>80'], ['limit', '1'], ['next_token', token]])).images).toEqual([img.beachCalm]);
+    const flipped = `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`;
+    for (const bad of [token.slice(0, -4), flipped, 'garbage', `${token}.x`]) {
+      expectError(await scan([['label', 'beach>80'], ['next_token', bad]]), 'invalid_next_token');
+    }
+    expectError(await scan([['label', 'beach>80'], ['next_token', token]], '789'), 'invalid_next_token'); // another user's
+    expectError(await scan([['label', 'beach>81'], ['next_token', token]]), 'invalid_next_token'); // another query
+    expectError(await scan([['post_id', '123'], ['label', 'beach>80'], ['next_token', token]]), 'invalid_next_token');
   });
 
   it('401 without the authorizer context', async () => {

@@ -129,6 +129,7 @@ export interface ScanReply {
   filters: unknown[];
   total_count: number;
   images: string[];
+  next_token: string | null;
 }
 
 export const registerBody = (image: Buffer, meta: Partial<RegisterBody> & { user_id: string | number }, contentType = 'image/png'): RegisterBody => ({

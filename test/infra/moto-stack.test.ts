@@ -112,7 +112,7 @@ beforeAll(async () => {
   }
   mark('functions and roles read');
   // moto skips AWS::SecretsManager::Secret: create it as the template defines it.
-  const secretResource = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')!;
+  const secretResource = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::SecretsManager::Secret' && id === 'JwtSigningSecret')!;
   expect(secretResource[1].Properties.SecretString).toEqual({ Ref: 'JwtSecret' });
   const authorizerVars = (template.Resources[functionId('authorizer')]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
   expect(authorizerVars.JWT_SECRET_ARN).toEqual({ Ref: secretResource[0] });
@@ -123,6 +123,11 @@ beforeAll(async () => {
   expect(template.Resources.WebhookSigningSecret!.Properties.SecretString).toEqual({ Ref: 'WebhookSecret' });
   const webhook = await aws.secrets.send(new CreateSecretCommand({ Name: `${STACK}-WebhookSigningSecret`, SecretString: WEBHOOK_SECRET }));
   envOf.get('notifier')!.WEBHOOK_SECRET_ARN = webhook.ARN!;
+  // …and the scan's page-token secret, which the template generates (any 64 characters will do here).
+  expect(template.Resources.PageTokenSecret!.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+  const pageToken = await aws.secrets.send(new CreateSecretCommand({ Name: `${STACK}-PageTokenSecret`, SecretString: 'p'.repeat(64) }));
+  envOf.get('scan')!.PAGE_TOKEN_SECRET_ARN = pageToken.ARN!;
+  physical.set('PageTokenSecret', pageToken.ARN!);
   // moto's CloudFormation ignores the bucket's NotificationConfiguration: apply the template's, resolved.
   const notification = (template.Resources.ImagesBucket!.Properties.NotificationConfiguration as { QueueConfigurations: { Event: string; Queue: unknown }[] }).QueueConfigurations;
   expect(notification).toEqual([{ Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': ['UploadsQueue', 'Arn'] } }]);
@@ -178,6 +183,7 @@ describe('the template deployed into moto', () => {
             any: '*',
             jwtSecret: 'unresolved', // moto skips the secret resource (see above)
             webhookSecret: 'unresolved', // likewise
+            pageTokenSecret: 'unresolved',
             webhookQueue: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:${physical.get('WebhookQueue')!.split('/').pop()}`,
             defaultEventBus: `arn:aws:events:${MOTO_REGION}:${MOTO_ACCOUNT}:event-bus/default`,
           }[p.on]!,
@@ -254,6 +260,9 @@ describe('the template deployed into moto', () => {
       expect(scanned.images, JSON.stringify(query)).toEqual([fileName]);
     }
     expect(JSON.parse((await get('/scan', undefined, [['label', 'cat>10']])).body).images).toEqual([]);
+    // A page token is checked with the key from the page-token secret (read through Secrets Manager).
+    const edited = await get('/scan', undefined, [['label', 'mobile phone>90'], ['next_token', 'AAAA.BBBB']]);
+    expect([edited.statusCode, JSON.parse(edited.body).error]).toEqual([400, 'invalid_next_token']);
 
     expect((await get('/images/{file_name}', { file_name: fileName }, undefined, 'DELETE')).statusCode).toBe(204);
     expect((await get('/images/{file_name}', { file_name: fileName })).statusCode).toBe(404);

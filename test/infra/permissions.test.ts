@@ -81,10 +81,11 @@ const s3Action = (req: IncomingMessage, _body: Buffer, status: number) => {
 };
 const rekognitionAction = (req: IncomingMessage) => [`rekognition:${String(req.headers['x-amz-target']).split('.')[1]}@any`];
 const JWT_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:perm-jwt-AbCdEf';
+const PAGE_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:perm-page-token-AbCdEf';
 const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:perm-webhook-AbCdEf';
 const secretsAction = (req: IncomingMessage, body: Buffer) => {
   const { SecretId } = JSON.parse(body.toString() || '{}') as { SecretId?: string };
-  const scope = SecretId === JWT_SECRET_ARN ? 'jwtSecret' : SecretId === WEBHOOK_SECRET_ARN ? 'webhookSecret' : SecretId;
+  const scope = SecretId === JWT_SECRET_ARN ? 'jwtSecret' : SecretId === WEBHOOK_SECRET_ARN ? 'webhookSecret' : SecretId === PAGE_TOKEN_SECRET_ARN ? 'pageTokenSecret' : SecretId;
   return [`secretsmanager:${String(req.headers['x-amz-target']).split('.')[1]}@${scope}`];
 };
 // SQS's batch operations are authorized by the single-message action (SendMessageBatch needs sqs:SendMessage).
@@ -138,7 +139,7 @@ describe('each role allows exactly what its function calls', () => {
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
           const id = (JSON.parse(body) as { SecretId: string }).SecretId;
-          const value = id === JWT_SECRET_ARN ? DEFAULT_LOCAL_SECRET : id === WEBHOOK_SECRET_ARN ? webhookSecret : undefined;
+          const value = id === JWT_SECRET_ARN ? DEFAULT_LOCAL_SECRET : id === WEBHOOK_SECRET_ARN ? webhookSecret : id === PAGE_TOKEN_SECRET_ARN ? 'p'.repeat(64) : undefined;
           res.writeHead(value ? 200 : 400, { 'Content-Type': 'application/x-amz-json-1.1' });
           res.end(JSON.stringify(value ? { ARN: id, Name: 'perm', SecretString: value, VersionId: 'v1' } : { __type: 'ResourceNotFoundException' }));
         });
@@ -162,6 +163,7 @@ describe('each role allows exactly what its function calls', () => {
       IMAGES_TABLE_NAME: TABLE,
       // As in AWS: the secret's ARN, not its value (JWT_SECRET is the local stack's).
       JWT_SECRET_ARN,
+      PAGE_TOKEN_SECRET_ARN,
       LABEL_DETECTOR: 'rekognition',
     });
   });
@@ -210,6 +212,9 @@ describe('each role allows exactly what its function calls', () => {
       const r = await scan(apiEvent({ method: 'GET', resource: '/scan', query, userId: user }), ctx);
       expect(JSON.parse(r.body).images).toEqual([fileName]);
     }
+    // A next_token is checked with the page-token key, read from its own secret.
+    const edited = await scan(apiEvent({ method: 'GET', resource: '/scan', query: [['next_token', 'AAAA.BBBB']], userId: user }), ctx);
+    expect(JSON.parse(edited.body)).toMatchObject({ error: 'invalid_next_token' });
 
     const images = createImagesHandler(await envOf('images'));
     const view = await images(apiEvent({ method: 'GET', resource: '/images/{file_name}', pathParameters: { file_name: fileName }, userId: user }), ctx);

@@ -186,7 +186,9 @@ describe('deployable on a brand-new account', () => {
   });
 
   it('keeps the JWT secret in Secrets Manager: no function configuration holds it, only the authorizer may read it', () => {
-    const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret') as [[string, Resource]];
+    const secretId = 'JwtSigningSecret';
+    const secret = template.Resources[secretId]!;
+    expect(secret.Type).toBe('AWS::SecretsManager::Secret');
     expect(secret.Properties.SecretString).toEqual({ Ref: 'JwtSecret' });
     const mentions = Object.entries(template.Resources).filter(([id, r]) => id !== secretId && JSON.stringify(r).includes('"JwtSecret"'));
     expect(mentions.map(([id]) => id)).toEqual([]);
@@ -195,14 +197,25 @@ describe('deployable on a brand-new account', () => {
       const vars = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(vars.JWT_SECRET, f.name).toBeUndefined();
       const role = JSON.stringify(template.Resources[`${functionId(f.name)}Role`]);
-      // The JWT secret: the authorizer only (the notifier reads the webhook secret, and only that one).
+      // The JWT secret: the authorizer only (the notifier reads the webhook secret, the scan its page-token key).
       expect(role.includes(`"Ref":"${secretId}"`), f.name).toBe(f.name === 'authorizer');
-      expect(role.includes('secretsmanager:'), f.name).toBe(f.name === 'authorizer' || f.name === 'notifier');
+      expect(role.includes('secretsmanager:'), f.name).toBe(f.name === 'authorizer' || f.name === 'notifier' || f.name === 'scan');
     }
     const statements = (template.Resources.AuthorizerFunctionRole!.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement;
     expect(statements.find((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: secretId } });
     expect((template.Resources.AuthorizerFunction!.Properties.Environment as { Variables: object }).Variables).toMatchObject({ JWT_SECRET_ARN: { Ref: secretId }, JWT_REQUIRE_EXP: { Ref: 'JwtRequireExp' } });
     expect(template.Parameters.JwtRequireExp).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+  });
+
+  it("generates the scan's page-token secret (no parameter, no value in any configuration), readable by the scan only", () => {
+    const secret = template.Resources.PageTokenSecret!;
+    expect(secret).toMatchObject({ Type: 'AWS::SecretsManager::Secret', Properties: { GenerateSecretString: { PasswordLength: 64 } } });
+    expect(secret.Properties.SecretString).toBeUndefined();
+    const readers = Object.entries(template.Resources).filter(([id, r]) => id !== 'PageTokenSecret' && JSON.stringify(r).includes('"Ref":"PageTokenSecret"'));
+    expect(readers.map(([id]) => id).sort()).toEqual(['ScanFunction', 'ScanFunctionRole']);
+    expect((template.Resources.ScanFunction!.Properties.Environment as { Variables: object }).Variables).toMatchObject({ PAGE_TOKEN_SECRET_ARN: { Ref: 'PageTokenSecret' } });
+    const statements = (template.Resources.ScanFunctionRole!.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement;
+    expect(statements.find((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toEqual({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: 'PageTokenSecret' } });
   });
 
   it('logs every request as JSON to a log group with retention, after setting the account’s CloudWatch role', () => {

@@ -22,7 +22,11 @@ const beach = solidPng([238, 214, 160], 96, 64);
 const cat = solidPng([120, 110, 100], 96, 64);
 const lake = solidPng([60, 130, 200], 96, 64);
 
+/** 50 pictures of one user labelled Pier: more than one page of search results (48). */
+const piers = Array.from({ length: 50 }, (_, i) => solidPng([i * 5, 40, 90]));
+
 const FIXTURE = {
+  ...Object.fromEntries(piers.map((p, i) => [sha256(p), [{ name: 'Pier', confidence: 76 + i / 4, parents: [] }]])),
   [sha256(beach)]: [
     { name: 'Beach', confidence: 97.5, parents: ['Nature'] },
     { name: 'Ocean', confidence: 88.25, parents: ['Water', 'Nature'] },
@@ -182,6 +186,40 @@ describe('web console (Chromium)', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot(page, '08-phone-search');
 
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('search shows a first page and loads more on request', async () => {
+    const api = await Api.as(booted.stack.url, 'pier-fan');
+    const uploaded = [];
+    for (const [i, p] of piers.entries()) uploaded.push(await api.upload(p, { user_id: 'pier-fan', post_id: 1, picture_id: i + 1 }));
+    for (const u of uploaded) await api.waitFor(u.file_name, ['approved'], 60_000);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = collectErrors(page);
+    await page.goto(`${booted.stack.url}/`);
+    await page.getByLabel('User id').fill('pier-fan');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('current-user').waitFor();
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Add a label filter' }).click();
+    await page.getByLabel('Label', { exact: true }).fill('pier');
+    await page.getByLabel('Condition').selectOption('>');
+    await page.getByLabel('Confidence (0–100)').fill('50');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByTestId('scan-summary').waitFor();
+    expect(await page.getByTestId('scan-summary').textContent()).toMatch(/^50 images · user_id = pier-fan · pier > 50$/);
+    expect(await page.locator('.results .thumbs > li').count()).toBe(48);
+    const more = page.getByTestId('scan-load-more');
+    expect(await more.textContent()).toContain('48 of 50 shown');
+    await more.click();
+    await page.waitForFunction(() => document.querySelectorAll('.results .thumbs > li').length === 50);
+    expect(await more.count()).toBe(0); // the last page: no more to load
+    // Best matches first: the highest Pier confidence leads, the lowest closes the second page.
+    expect(await page.locator('.results .thumbs > li').first().getAttribute('data-testid')).toBe(`image-${uploaded[49]!.file_name}`);
+    expect(await page.locator('.results .thumbs > li').last().getAttribute('data-testid')).toBe(`image-${uploaded[0]!.file_name}`);
+    await screenshot(page, '10-search-load-more');
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

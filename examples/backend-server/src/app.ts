@@ -186,8 +186,9 @@ export const createApp = (o: AppOptions) => {
     route(async (req, res) => {
       const auth = await authenticate(req);
       const post = ownPost(idParam(req, 'post_id'), auth.userId);
-      // What the picture service holds for this post (uploaded pictures; not those still waiting for their bytes).
-      const scan = await auth.api.scan({ post_id: post.id });
+      // What the picture service holds for this post (uploaded pictures; not those still waiting for their bytes),
+      // every page of it (a page holds at most 1,000).
+      const scan = await auth.api.scanAll({ post_id: post.id });
       const listed = new Set(scan.images);
       // Hidden: rejected by moderation or deleted in the picture service (told by the webhook).
       const shown = o.store.picturesOf(post.id).filter((p) => p.file_name && !p.hidden);

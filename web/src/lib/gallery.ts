@@ -11,6 +11,8 @@ import { describeError } from './errors.js';
 import { api, session } from './session.js';
 
 export const PAGE_SIZE = 24;
+/** Images asked of `GET /scan` at a time: a few screens ahead of what is shown. */
+const API_PAGE = 240;
 
 export interface Thumb {
   url?: string;
@@ -21,6 +23,10 @@ export interface Thumb {
 
 export const gallery = reactive({
   files: [] as string[],
+  /** Every image of the user (`total_count`); `files` holds the API pages fetched so far. */
+  total: 0,
+  /** The API's next page, fetched when "Show more" runs past `files`. */
+  nextToken: null as string | null,
   shown: PAGE_SIZE,
   loading: false,
   loaded: false,
@@ -69,8 +75,10 @@ export const loadGallery = async (): Promise<void> => {
   gallery.loading = true;
   gallery.error = '';
   try {
-    const result = await api().scan();
+    const result = await api().scan({}, { limit: API_PAGE });
     gallery.files = result.images;
+    gallery.total = result.total_count;
+    gallery.nextToken = result.next_token;
     gallery.loaded = true;
     await Promise.all(gallery.files.slice(0, gallery.shown).map((f) => loadImage(f, { force: true })));
   } catch (e) {
@@ -83,12 +91,23 @@ export const loadGallery = async (): Promise<void> => {
 export const showMore = async (): Promise<void> => {
   const from = gallery.shown;
   gallery.shown += PAGE_SIZE;
+  if (gallery.shown > gallery.files.length && gallery.nextToken) {
+    try {
+      const next = await api().scan({}, { limit: API_PAGE, nextToken: gallery.nextToken });
+      const have = new Set(gallery.files);
+      gallery.files = [...gallery.files, ...next.images.filter((f) => !have.has(f) && !gallery.deleted.has(f))];
+      gallery.nextToken = next.next_token;
+    } catch (e) {
+      gallery.error = describeError(e, session.config?.apiUrl);
+    }
+  }
   await Promise.all(gallery.files.slice(from, gallery.shown).map((f) => loadImage(f)));
 };
 
 /** After DELETE: gone from every list. */
 export const forget = (file: string): void => {
   gallery.deleted.add(file);
+  if (gallery.files.includes(file)) gallery.total = Math.max(0, gallery.total - 1);
   gallery.files = gallery.files.filter((f) => f !== file);
   delete gallery.records[file];
   delete gallery.thumbs[file];
@@ -96,6 +115,8 @@ export const forget = (file: string): void => {
 
 export const resetGallery = (): void => {
   gallery.files = [];
+  gallery.total = 0;
+  gallery.nextToken = null;
   gallery.shown = PAGE_SIZE;
   gallery.loaded = false;
   gallery.error = '';

@@ -3,6 +3,9 @@ import { ScanQuery, type LabelOperator } from './api.js';
 
 export type Grouping = 'all' | 'post_id' | 'trip_id' | 'location_id';
 
+/** Results per `GET /scan` page; "Load more" fetches the next. */
+export const SEARCH_PAGE = 48;
+
 export interface FilterRow {
   id: number;
   name: string;
