@@ -10,7 +10,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortFileName } from '../../src/local/analysis-log.js';
 import { formatBanner } from '../../src/local/banner.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/constants.js';
+import { LOCAL_REGION } from '../../src/local/constants.js';
 import { START_EXIT } from '../../src/local/start-failure.js';
 import { createTerminalLog, formatRequest, parseLogLevel } from '../../src/local/terminal-log.js';
 import { Api, bootStack, type Booted } from '../helpers/stack-harness.js';
@@ -40,7 +40,7 @@ describe('the local stack terminal output', () => {
   });
 
   it('prints a WARN per failed analysis attempt with its reason, and says when the message goes to the DLQ', async () => {
-    const sqs = new SQSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: booted.stack.sqsEndpoint });
+    const sqs = new SQSClient({ region: LOCAL_REGION, credentials: booted.stack.credentials, endpoint: booted.stack.sqsEndpoint });
     await sqs.send(new SendMessageCommand({ QueueUrl: booted.stack.queueUrl, MessageBody: 'garbage, not an S3 notification' }));
     sqs.destroy();
     await expect.poll(() => err.filter((l) => l.includes('WARN')).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
