@@ -157,6 +157,8 @@ describe('web console (Chromium)', () => {
     const dialog = page.getByRole('dialog', { name: 'Image details' });
     await dialog.waitFor();
     await dialog.locator('img').waitFor();
+    // The detail shows the preview variant, not the original (the download button fetches the original).
+    expect(await dialog.locator('img').getAttribute('src')).toMatch(/variants\/[0-9a-f]{64}\.(jpg|png)\/preview\.jpg\?/);
     const detailText = await dialog.textContent();
     expect(detailText).toContain(sha256(beach));
     expect(detailText).toContain('Approved');
