@@ -1,8 +1,9 @@
 /**
  * The browser-safe entry: no Node-only imports (a test bundles it for the
  * browser platform to keep it so). Pictures are Blobs/Files, bytes, or any
- * `PictureSource`; hashing is incremental (SHA-256 in WebAssembly, in a Web Worker
- * when there is one; nothing buffered whole); uploads use XHR when available for upload progress.
+ * `PictureSource`; hashing runs in a Web Worker when there is one (Web Crypto for a Blob up to
+ * 64 MiB, read whole in the worker; streaming WebAssembly otherwise, see sha256.ts); uploads use
+ * XHR when available for upload progress.
  *
  * ```ts
  * import { createClient } from './client/src/browser.js';

@@ -1,10 +1,14 @@
 import { createSHA256 } from 'hash-wasm';
+import { PictureChangedError } from './errors.js';
 
 /**
- * Incremental SHA-256 for the browser entry: hash-wasm's WebAssembly build (Web Crypto only
- * digests a whole buffer, and a 200 MB picture must be hashed as a stream). Node uses
- * `node:crypto` instead; both are checked against each other in the tests. In a page the
- * browser entry runs it in a Web Worker (hash-worker.ts), so hashing never blocks painting.
+ * SHA-256 for the browser entry. Two paths, one answer (the tests check both against `node:crypto`):
+ * - a Blob up to WHOLE_HASH_MAX_BYTES is read into one buffer and digested by Web Crypto, which is
+ *   native code using the CPU's SHA instructions (≈ Node's speed; WebAssembly cannot use them);
+ * - a larger Blob, a stream, or a context without `crypto.subtle` (plain http on a host other than
+ *   localhost is not a secure context) goes through hash-wasm incrementally, in bounded memory.
+ * In a page the browser entry runs both in a Web Worker (hash-worker.ts), so hashing never blocks painting.
+ * Node uses `node:crypto` instead.
  */
 
 export interface Hasher {
@@ -12,6 +16,31 @@ export interface Hasher {
   update(chunk: Uint8Array): void | Promise<void>;
   /** Lower-case hex of the digest; the hasher is finished afterwards. */
   digestHex(): string | Promise<string>;
+  /**
+   * Optional: the hex digest of a whole Blob, read by the hasher itself (in the browser, inside the
+   * worker: the page thread never touches the bytes). Used instead of update/digestHex when present.
+   */
+  digestBlob?(blob: Blob, o?: { onProgress?: (loaded: number) => void; signal?: AbortSignal }): Promise<string>;
+}
+
+/**
+ * The largest Blob hashed whole with Web Crypto. Above every picture the API accepts
+ * (MAX_ORIGINAL_BYTES, 50 MiB), so each valid upload takes the fast path; anything larger (which the
+ * API refuses anyway) streams through hash-wasm instead of holding its bytes in memory.
+ */
+export const WHOLE_HASH_MAX_BYTES = 64 * 1024 * 1024;
+
+export type HashPath = 'web-crypto' | 'wasm';
+
+export interface HashBlobOptions {
+  /** Blobs up to this many bytes go to Web Crypto (default WHOLE_HASH_MAX_BYTES). */
+  maxWholeBytes?: number;
+  /** Web Crypto to use; `undefined` forces hash-wasm (default: `globalThis.crypto.subtle`, absent in insecure contexts). */
+  subtle?: SubtleCrypto;
+  /** Bytes read so far, as they arrive. */
+  onProgress?: (loaded: number) => void;
+  /** Stops reading (rejects with its reason). */
+  signal?: AbortSignal;
 }
 
 /** SHA-256 in WebAssembly on the calling thread. */
@@ -30,6 +59,50 @@ export const createWasmHasher = async (): Promise<Hasher> => {
       return hash.digest('hex');
     },
   };
+};
+
+const changed = (blob: Blob) => new PictureChangedError(`The picture changed while it was read (${blob.size} bytes expected)`);
+
+/** Reads a Blob chunk by chunk (progress as it goes); throws if it does not hold exactly `blob.size` bytes. */
+const readBlob = async (blob: Blob, onChunk: (chunk: Uint8Array, at: number) => void | Promise<void>, o: HashBlobOptions) => {
+  const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const stop = o.signal?.aborted ? o.signal.reason : loaded + value.length > blob.size ? changed(blob) : undefined;
+    if (stop) {
+      await reader.cancel();
+      throw stop;
+    }
+    await onChunk(value, loaded);
+    loaded += value.length;
+    o.onProgress?.(loaded);
+  }
+  if (o.signal?.aborted) throw o.signal.reason;
+  if (loaded !== blob.size) throw changed(blob);
+};
+
+const toHex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The hex SHA-256 of a Blob, and which path computed it (see the top of this file). */
+export const hashBlob = async (blob: Blob, o: HashBlobOptions = {}): Promise<{ hex: string; via: HashPath }> => {
+  const subtle = 'subtle' in o ? o.subtle : globalThis.crypto?.subtle;
+  if (subtle && blob.size <= (o.maxWholeBytes ?? WHOLE_HASH_MAX_BYTES)) {
+    const whole = new Uint8Array(blob.size);
+    await readBlob(blob, (chunk, at) => whole.set(chunk, at), o);
+    try {
+      return { hex: toHex(await subtle.digest('SHA-256', whole)), via: 'web-crypto' };
+    } catch {
+      // A browser that refuses the digest (none known): the same bytes through WebAssembly.
+      const wasm = await createWasmHasher();
+      wasm.update(whole);
+      return { hex: await wasm.digestHex(), via: 'wasm' };
+    }
+  }
+  const wasm = await createWasmHasher();
+  await readBlob(blob, (chunk) => wasm.update(chunk), o);
+  return { hex: await wasm.digestHex(), via: 'wasm' };
 };
 
 /** Hex SHA-256 → the base64 form of S3's `x-amz-checksum-sha256` header. */

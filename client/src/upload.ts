@@ -32,6 +32,20 @@ export const createUploadPipeline = <I>(platform: Platform, t: Transport, option
     const source = await platform.resolveInput(input, o.name);
     if (!source) throw new TypeError('Unsupported picture source: pass a file path (Node), a Blob/File, bytes, or a PictureSource');
     const hasher = await platform.createHasher();
+    const blob = hasher.digestBlob && source.uploadBody?.();
+    if (blob) {
+      // The hasher reads the Blob the PUT will send (in the browser: in its worker, Web Crypto when it fits).
+      if (source.size !== undefined && source.size !== blob.size) {
+        throw new PictureChangedError(`${source.name ?? 'The picture'} changed while it was read (${source.size} bytes expected, ${blob.size} found)`);
+      }
+      const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
+      if (o.signal?.aborted) throw o.signal.reason;
+      const onProgress = (loaded: number) => o.onProgress?.({ phase: 'hashing', loaded, total: blob.size });
+      const image_hash = await hasher.digestBlob!(blob, { onProgress, signal: o.signal });
+      const content_type = sniffContentType(head) ?? contentTypeFromName(source.name) ?? 'application/octet-stream';
+      const sized: PictureSource = { name: source.name, size: blob.size, stream: () => source.stream(), uploadBody: () => blob };
+      return { source: sized, name: source.name, image_hash, content_type, size: blob.size };
+    }
     const reader = source.stream().getReader();
     let size = 0;
     const head = new Uint8Array(16);

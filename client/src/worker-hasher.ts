@@ -1,43 +1,57 @@
-import { createWasmHasher, type Hasher } from './sha256.js';
+import { PictureChangedError } from './errors.js';
+import { createWasmHasher, hashBlob, type Hasher } from './sha256.js';
 
 /** Chunks posted to the worker before the reader waits for it (bounded memory, a full pipe). */
 const MAX_IN_FLIGHT = 4;
 
+/** Hashing on the calling thread (no Worker): Web Crypto's digest still runs off the page's thread. */
+const inPlaceHasher = async (): Promise<Hasher> => ({
+  ...(await createWasmHasher()),
+  digestBlob: async (blob, o = {}) => (await hashBlob(blob, { onProgress: o.onProgress, signal: o.signal })).hex,
+});
+
 /**
- * A Hasher whose work runs in a Web Worker (hash-worker.ts): the page thread only copies each
- * chunk across. Without Worker support (or if the worker cannot start) it hashes in place.
+ * A Hasher whose work runs in a Web Worker (hash-worker.ts): for a Blob the page thread only hands
+ * the Blob over (the worker reads it); for a stream it copies each chunk across. Without Worker
+ * support (or if the worker cannot start) it hashes in place.
  */
 export const createBrowserHasher = async (): Promise<Hasher> => {
-  if (typeof Worker === 'undefined') return createWasmHasher();
+  if (typeof Worker === 'undefined') return inPlaceHasher();
   let worker: Worker;
   try {
     // Bundlers (Vite) turn this into a worker script of its own.
     worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
   } catch {
-    return createWasmHasher();
+    return inPlaceHasher();
   }
   let inFlight = 0;
   let failure: Error | undefined;
   let drained: (() => void) | undefined;
+  let progress: ((loaded: number) => void) | undefined;
   let answer: { resolve(hex: string): void; reject(e: Error): void } | undefined;
-  worker.onmessage = (e: MessageEvent<{ ack?: boolean; hex?: string; error?: string }>) => {
+  const stop = (error: Error) => {
+    failure ??= error;
+    drained?.();
+    answer?.reject(failure);
+    worker.terminate();
+  };
+  worker.onmessage = (e: MessageEvent<{ ack?: boolean; loaded?: number; hex?: string; error?: string; changed?: boolean }>) => {
     if (e.data.ack) {
       inFlight--;
       drained?.();
-    } else if (e.data.hex !== undefined) {
+    } else if (e.data.loaded !== undefined) progress?.(e.data.loaded);
+    else if (e.data.hex !== undefined) {
       answer?.resolve(e.data.hex);
       worker.terminate();
-    } else if (e.data.error !== undefined) {
-      failure = new Error(`hashing failed: ${e.data.error}`);
-      drained?.();
-      answer?.reject(failure);
-      worker.terminate();
-    }
+    } else if (e.data.error !== undefined) stop(e.data.changed ? new PictureChangedError(e.data.error) : new Error(`hashing failed: ${e.data.error}`));
   };
-  worker.onerror = (e) => {
-    failure = new Error(`the hashing worker failed: ${e.message}`);
-    drained?.();
-    answer?.reject(failure);
+  worker.onerror = (e) => stop(new Error(`the hashing worker failed: ${e.message}`));
+  const ask = (message: unknown) => {
+    if (failure) return Promise.reject(failure);
+    return new Promise<string>((resolve, reject) => {
+      answer = { resolve, reject };
+      worker.postMessage(message);
+    });
   };
   return {
     async update(chunk) {
@@ -48,12 +62,13 @@ export const createBrowserHasher = async (): Promise<Hasher> => {
       while (inFlight >= MAX_IN_FLIGHT && !failure) await new Promise<void>((resolve) => (drained = resolve));
       if (failure) throw failure;
     },
-    digestHex() {
-      if (failure) return Promise.reject(failure);
-      return new Promise<string>((resolve, reject) => {
-        answer = { resolve, reject };
-        worker.postMessage({ digest: true });
-      });
+    digestHex: () => ask({ digest: true }),
+    digestBlob(blob, o = {}) {
+      if (o.signal?.aborted) return Promise.reject(o.signal.reason);
+      progress = o.onProgress;
+      const aborted = () => stop(o.signal!.reason as Error);
+      o.signal?.addEventListener('abort', aborted, { once: true });
+      return ask({ blob }).finally(() => o.signal?.removeEventListener('abort', aborted));
     },
   };
 };

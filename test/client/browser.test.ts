@@ -26,7 +26,7 @@ describe('the browser entry', () => {
     expect(code).not.toMatch(/\bfrom\s*["']node:|require\(["'](node:)?(fs|crypto|path|stream|http|https)["']\)/);
   });
 
-  describe('against the local stack (fetch, Blob, the TypeScript SHA-256)', () => {
+  describe('against the local stack (fetch, Blob, SHA-256 by Web Crypto in place: no Worker in Node)', () => {
     let booted: Booted;
     beforeAll(async () => {
       booted = await bootStack();

@@ -62,12 +62,13 @@ export async function findChromium(): Promise<string> {
   throw new Error(`No Chrome/Chromium found for the web console tests (${process.platform}/${process.arch}). ${HOW_TO_INSTALL}`);
 }
 
-export const launchChromium = async (): Promise<Browser> => {
+/** `extraArgs`: more command-line switches (e.g. `--host-resolver-rules` to reach a local server under another name). */
+export const launchChromium = async (extraArgs: string[] = []): Promise<Browser> => {
   const executablePath = await findChromium();
   await mkdir(SHOTS_DIR, { recursive: true });
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 };
 

@@ -290,7 +290,7 @@ describe('web console (Chromium)', () => {
     expect(await row.getAttribute('data-phase')).toBe('failed');
     // The row says why; the exact code (invalid_image) is asserted by the analyzer and stack tests.
     expect(await row.textContent()).toContain('Analysis failed: ');
-    expect(workers.some((url) => url.includes('hash-worker'))).toBe(true); // hashed off the page's thread (WebAssembly)
+    expect(workers.some((url) => url.includes('hash-worker'))).toBe(true); // hashed off the page's thread (Web Crypto in the worker)
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
