@@ -5,24 +5,22 @@
  *    lost (PUT 200 but never a final status), 5xx answers, PUT 200 → final status p50 / p95;
  * 2. GET /health latency idle vs during a burst of 20 large photos (6000×4000 JPEGs) analysed by the
  *    embedded model (LABEL_DETECTOR=local), and the process's peak RSS;
- * 3. SHA-256 throughput: hash-wasm (what the console runs, in Chromium) vs Node's native hash.
+ * 3. SHA-256 throughput: the console's hasher in Chromium (Web Crypto, and hash-wasm streaming) vs Node's native
+ *    hash (bench/browser-hash.bench.ts; `--only hash` re-measures these rows alone).
  *
  * `--write` replaces this bench's section of docs/benchmarks.md and keeps the others.
  */
 import './quiet.js';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pLimit from 'p-limit';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startStack, type Stack } from '../src/local/stack.js';
 import { solidPng } from '../test/helpers/images.js';
 import { Api, registerBody } from '../test/helpers/stack-harness.js';
-import { findChromium } from '../test/helpers/browser.js';
+import { hashRows, measureBrowserHash } from './browser-hash.bench.js';
 import { machineFacts, medianP95, ms, quantile, replaceSection, sleep } from './lib.js';
 
 const { values } = parseArgs({ options: { uploads: { type: 'string', default: '2000' }, write: { type: 'boolean', default: false } } });
@@ -153,28 +151,10 @@ await stack.stop();
 log(`during the burst /health ${medianP95(during)}; burst ${burstSeconds.toFixed(1)} s, lost ${burstResult.lost}`);
 
 // ---------------------------------------------------------------------------------------------
-// 3. Hashing throughput: hash-wasm in Chromium vs node:crypto.
+// 3. Hashing throughput: the console's hasher in Chromium (both paths) vs node:crypto (see browser-hash.bench.ts).
 
-const HASH_MIB = 256;
-const chunk = randomBytes(1024 * 1024);
-const tNode = performance.now();
-const h = createHash('sha256');
-for (let i = 0; i < HASH_MIB; i++) h.update(chunk);
-h.digest('hex');
-const nodeMibs = HASH_MIB / ((performance.now() - tNode) / 1000);
-const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-const page = await browser.newPage();
-await page.setContent('<!doctype html><title>hash</title>');
-await page.addScriptTag({ path: createRequire(import.meta.url).resolve('hash-wasm/dist/sha256.umd.min.js') });
-const wasmMibs = (await page.evaluate(`(async () => {
-  const chunk = new Uint8Array(1024 * 1024); crypto.getRandomValues(chunk.subarray(0, 65536));
-  const h = await hashwasm.createSHA256(); h.init(); h.update(chunk);
-  const t = performance.now();
-  h.init(); for (let i = 0; i < ${HASH_MIB}; i++) h.update(chunk); h.digest('hex');
-  return ${HASH_MIB} / ((performance.now() - t) / 1000);
-})()`)) as number;
-await browser.close();
-log(`hash: Chromium hash-wasm ${wasmMibs.toFixed(0)} MiB/s, Node native ${nodeMibs.toFixed(0)} MiB/s`);
+const hash = await measureBrowserHash();
+log(`hash: Chromium Web Crypto ${hash.webCrypto.toFixed(0)} MiB/s, hash-wasm ${hash.wasm.toFixed(0)} MiB/s (end to end), Node native ${hash.native.toFixed(0)} MiB/s`);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -196,8 +176,7 @@ Client and stack in one process, as in the API bench.
 | GET /health during ${BURST} large photos (6000×4000 JPEG, ${(large[0]!.length / 2 ** 20).toFixed(1)} MB each) on the embedded model: p50 / p95 (${during.length} requests) | ${medianP95(during)} | p95 ≤ 2 × idle (${ms(2 * quantile(idle, 0.95))}) |
 | … the burst: all ${BURST} final after | ${burstSeconds.toFixed(1)} s (lost ${burstResult.lost}, 5xx ${burstResult.fiveXx}) | |
 | peak RSS of the process (stack + model worker + client) | ${peakRssMb.toFixed(0)} MB | |
-| SHA-256 in Chromium, hash-wasm (the console's hasher), 1 MiB chunks | ${wasmMibs.toFixed(0)} MiB/s | ≥ 0.5 × native |
-| SHA-256, Node's native \`node:crypto\` | ${nodeMibs.toFixed(0)} MiB/s (ratio ${(wasmMibs / nodeMibs).toFixed(2)}) | |
+${hashRows(hash, command).join('\n')}
 
 Before this work (from issue 12's report, same machine kind): /health p95 56–212 ms during the same burst (decoding
 on the main thread), one S3 500 per 2,000–4,500 PUTs, PUT → final p50 82 s with one poller, the console's pure

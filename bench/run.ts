@@ -1,7 +1,8 @@
 /**
- * npm run bench [-- --only detector|api|variants|cold-start|cost|stack|webhooks|scan] [-- --runs N] [-- --requests N] [-- --uploads N] [-- --scan-runs N] [-- --write]:
+ * npm run bench [-- --only detector|api|variants|cold-start|cost|stack|webhooks|scan|hash] [-- --runs N] [-- --requests N] [-- --uploads N] [-- --scan-runs N] [-- --write]:
  * the benches in sequence, each in its own process — the local label detector's, the API's, the image
- * variants', the bundles' require() times, the AWS cost per 1,000 images, the local stack under load, `/scan` with the label index.
+ * variants', the bundles' require() times, the AWS cost per 1,000 images, the local stack under load, `/scan` with the label index
+ * (`hash`, only on request: the browser vs native SHA-256 rows of the stack's table, alone).
  * `--runs` goes to the detector and cold-start benches, `--requests` to the API bench, `--uploads` to the
  * stack bench, `--scan-runs` to the scan bench, `--write` to all; each
  * writes its own section of docs/benchmarks.md and the others are kept.
@@ -30,11 +31,13 @@ const benches = [
   { name: 'stack', file: 'local-stack.bench.ts', args: values.uploads ? ['--uploads', values.uploads] : [] },
   { name: 'webhooks', file: 'webhooks.bench.ts', args: [] },
   { name: 'scan', file: 'scan.bench.ts', args: values['scan-runs'] ? ['--runs', values['scan-runs']] : [] },
+  // Only on request: `stack` measures the same SHA-256 rows; this re-measures just them.
+  { name: 'hash', file: 'browser-hash.bench.ts', args: [], onlyOnRequest: true },
 ];
 if (values.only && !benches.some((b) => b.name === values.only)) throw new Error(`--only must be one of ${benches.map((b) => b.name).join(', ')}`);
 
 const docs = new URL('../docs/benchmarks.md', import.meta.url);
-for (const b of benches.filter((b) => !values.only || b.name === values.only)) {
+for (const b of benches.filter((b) => (values.only ? b.name === values.only : !('onlyOnRequest' in b)))) {
   const before = await readFile(docs, 'utf8').catch(() => '');
   const file = new URL(b.file, import.meta.url).pathname;
   const args = [...b.args, ...(values.write ? ['--write'] : [])];

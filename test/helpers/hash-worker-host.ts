@@ -37,11 +37,13 @@ export const serveHashWorker = async (): Promise<HashWorkerHost> => {
 };
 
 /**
- * In the page (a string, so the test's transpiler leaves it alone): `hashInWorker(bytes, message)` posts
- * a Blob of `bytes` (or `bytes` in chunks, with `{chunks: true}`) to a fresh worker and resolves to its answer.
+ * In the page (a string, so the test's transpiler leaves it alone): `hashWorkerOnBlob(blob, maxWholeBytes?)`
+ * hands a Blob to a fresh worker as the console does; `hashInWorker(bytes, options)` does it with a Blob of
+ * `bytes` in several parts (or posts `bytes` as chunks, with `{chunks: true}`). Both resolve to the worker's
+ * answer (`{hex, via}`) with the progress it reported.
  */
 export const PAGE_HELPERS = (workerPath: string) => `
-window.hashInWorker = (bytes, options = {}) => new Promise((resolve, reject) => {
+window.askWorker = (post) => new Promise((resolve, reject) => {
   const worker = new Worker(${JSON.stringify(workerPath)}, { type: 'module' });
   const progress = [];
   worker.onerror = (e) => reject(new Error(e.message));
@@ -51,13 +53,18 @@ window.hashInWorker = (bytes, options = {}) => new Promise((resolve, reject) => 
     worker.terminate();
     resolve({ ...e.data, progress });
   };
+  post(worker);
+});
+window.hashWorkerOnBlob = (blob, maxWholeBytes) => askWorker((w) => w.postMessage({ blob, maxWholeBytes }));
+window.hashInWorker = (bytes, options = {}) => {
   if (options.chunks) {
-    for (let at = 0; at < bytes.length; at += 65536) worker.postMessage({ chunk: bytes.slice(at, at + 65536) });
-    worker.postMessage({ digest: true });
-  } else {
-    // Several parts: the worker reads the Blob in more than one chunk.
-    const parts = [];
-    for (let at = 0; at < bytes.length; at += 1000) parts.push(bytes.subarray(at, at + 1000));
-    worker.postMessage({ blob: new Blob(parts), maxWholeBytes: options.maxWholeBytes });
+    return askWorker((w) => {
+      for (let at = 0; at < bytes.length; at += 65536) w.postMessage({ chunk: bytes.slice(at, at + 65536) });
+      w.postMessage({ digest: true });
+    });
   }
-});`;
+  // Several parts: the worker reads the Blob in more than one chunk.
+  const parts = [];
+  for (let at = 0; at < bytes.length; at += 1000) parts.push(bytes.subarray(at, at + 1000));
+  return hashWorkerOnBlob(new Blob(parts), options.maxWholeBytes);
+};`;
