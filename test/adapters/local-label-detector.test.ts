@@ -10,7 +10,7 @@ import {
   LocalLabelDetector,
   type DetectorState,
 } from '../../src/adapters/local-label-detector/index.js';
-import { toModelInput } from '../../src/adapters/local-label-detector/image.js';
+import { decodeViews } from '../../src/adapters/local-label-detector/image.js';
 import { ImageNotAnalysableError, type ImageObject } from '../../src/ports/label-detector.js';
 
 const photo = (name: string) => readFileSync(new URL(`../fixtures/photos/${name}.jpg`, import.meta.url));
@@ -121,7 +121,7 @@ describe('local label detector (model in a worker thread)', () => {
     expect(person.instances).toBe(detections.filter((d) => d.classIndex === 0).length);
     expect(person.instances).toBeGreaterThan(1);
     for (const d of detections) {
-      for (const v of d.box) expect(v >= 0 && v <= 512, `${v} in the 512-px space`).toBe(true);
+      for (const v of d.box) expect(v >= 0 && v <= 512, `${v} inside the 512×512 photo`).toBe(true);
     }
   });
 
@@ -199,16 +199,35 @@ describe('local label detector: a model that cannot load', () => {
 describe('local label detector: decoding for the model', () => {
   const meanAbsDiff = (a: Uint8Array, b: Uint8Array) => a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
 
-  it('hands the model 512×512 RGB whatever the photo’s size, never the full image', async () => {
+  const fullFrame = async (bytes: Uint8Array, maxInputPixels = 100_000_000) => (await decodeViews(bytes, maxInputPixels)).views[0]!.pixels;
+
+  it('hands the model 512×512 RGB views: the full frame of a small photo, full frame + 3×3 tiles of a 12 MP one', async () => {
     const big = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: { r: 200, g: 30, b: 30 } } }).jpeg().toBuffer();
-    expect(await toModelInput(big, 100_000_000)).toHaveLength(512 * 512 * 3);
-    expect(await toModelInput(camera, 100_000_000)).toHaveLength(512 * 512 * 3); // grey → RGB
+    const large = await decodeViews(big, 100_000_000);
+    expect(large.views).toHaveLength(10);
+    expect([large.width, large.height]).toEqual([2560, 1920]); // shrunk on load to the working size
+    expect(large.views[0]!.region).toEqual({ x: 0, y: 0, width: 2560, height: 1920 });
+    for (const v of large.views) expect(v.pixels).toHaveLength(512 * 512 * 3);
+    expect((await decodeViews(big, 100_000_000, false)).views).toHaveLength(1);
+    const grey = await decodeViews(camera, 100_000_000);
+    expect(grey.views).toHaveLength(1);
+    expect(grey.views[0]!.pixels).toHaveLength(512 * 512 * 3); // grey → RGB
+  });
+
+  it('keeps the aspect ratio: a wide photo is letterboxed with black bars, not stretched', async () => {
+    const wide = await sharp({ create: { width: 600, height: 300, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const [view] = (await decodeViews(wide, 100_000_000)).views;
+    const at = (x: number, y: number) => view!.pixels[(y * 512 + x) * 3]!;
+    expect(at(256, 10)).toBe(0); // the bar above
+    expect(at(256, 256)).toBe(255); // the photo, centred
+    expect(at(256, 500)).toBe(0); // the bar below
+    expect(view!.fit).toMatchObject({ width: 512, height: 256, padX: 0, padY: 128 });
   });
 
   it('refuses an image with more pixels than allowed (a decompression bomb) as ImageTooLargeException', async () => {
     const wide = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#123456' } }).png().toBuffer();
-    await expect(toModelInput(wide, 1_000_000)).rejects.toThrow(/^ImageTooLargeException/);
-    await expect(toModelInput(wide, 2_000_000)).resolves.toHaveLength(512 * 512 * 3);
+    await expect(decodeViews(wide, 1_000_000)).rejects.toThrow(/^ImageTooLargeException/);
+    await expect(fullFrame(wide, 2_000_000)).resolves.toHaveLength(512 * 512 * 3);
   });
 
   it('applies the EXIF orientation, as a camera photo needs', async () => {
@@ -216,7 +235,7 @@ describe('local label detector: decoding for the model', () => {
     // Pixels stored turned 90° clockwise, with EXIF orientation 8 ("rotate 90° counter-clockwise to view").
     const stored = await sharp(astronaut).rotate(90).png().toBuffer();
     const tagged = await sharp(stored).jpeg({ quality: 95 }).withMetadata({ orientation: 8 }).toBuffer();
-    const [u, s, t] = await Promise.all([upright, stored, tagged].map((b) => toModelInput(b, 100_000_000)));
+    const [u, s, t] = await Promise.all([upright, stored, tagged].map((b) => fullFrame(b)));
     expect(meanAbsDiff(u!, t!)).toBeLessThan(5);
     expect(meanAbsDiff(u!, s!)).toBeGreaterThan(20);
   });

@@ -10,6 +10,7 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { INPUT_SIZE } from './model-shape.js';
 import type { RawDetection } from './taxonomy.js';
+import type { Box } from './views.js';
 
 export { INPUT_SIZE };
 const OUTPUT = 'tower_0/detections'; // [1, 100, 6]: x1, y1, x2, y2, score, class (512-px space)
@@ -55,9 +56,8 @@ export const loadModel = async (dir = modelDir()): Promise<LoadedModel> => {
 };
 
 /**
- * Boxes in one 512×512 RGB image (`pixels`: 8-bit, interleaved, 786,432 bytes):
- * the model's 100 candidates, then non-maximum suppression per class (boxes of
- * different classes never suppress each other, as Rekognition labels overlap).
+ * Boxes in one 512×512 RGB input (`pixels`: 8-bit, interleaved, 786,432 bytes), in that
+ * input's 512-px space: the model's 100 candidates, then non-maximum suppression per class.
  */
 export const detect = async (model: GraphModel, pixels: Uint8Array): Promise<RawDetection[]> => {
   if (pixels.length !== INPUT_SIZE * INPUT_SIZE * 3) throw new RangeError(`expected ${INPUT_SIZE}×${INPUT_SIZE}×3 bytes, got ${pixels.length}`);
@@ -69,22 +69,29 @@ export const detect = async (model: GraphModel, pixels: Uint8Array): Promise<Raw
   output.dispose();
 
   const candidates = rows
-    .map(([x1 = NaN, y1 = NaN, x2 = NaN, y2 = NaN, score = NaN, cls = NaN]) => ({ x1, y1, x2, y2, score, cls }))
-    .filter((r) => [r.x1, r.y1, r.x2, r.y2, r.score, r.cls].every(Number.isFinite) && r.score >= MIN_SCORE && Number.isInteger(r.cls));
-  if (candidates.length === 0) return [];
-  // Per-class NMS in one call: shift each class's boxes to its own far-away region, so classes never overlap.
-  const offset = (cls: number) => cls * (INPUT_SIZE * 4);
-  const boxes = tf.tensor2d(candidates.map((c) => [c.y1 + offset(c.cls), c.x1, c.y2 + offset(c.cls), c.x2]));
-  const scores = tf.tensor1d(candidates.map((c) => c.score));
+    .map(([x1 = NaN, y1 = NaN, x2 = NaN, y2 = NaN, score = NaN, cls = NaN]) => ({ classIndex: cls, score, box: [x1, y1, x2, y2] as Box }))
+    .filter((r) => [...r.box, r.score, r.classIndex].every(Number.isFinite) && r.score >= MIN_SCORE && Number.isInteger(r.classIndex));
+  const clip = (v: number) => Math.min(INPUT_SIZE, Math.max(0, v));
+  return (await suppressPerClass(candidates, INPUT_SIZE)).map((d) => ({ ...d, box: d.box.map(clip) as Box }));
+};
+
+/**
+ * Non-maximum suppression per class: of boxes of one class overlapping by IoU ≥ 0.5, the
+ * highest score stays; boxes of different classes never suppress each other (Rekognition's
+ * labels overlap). Used within one view (512-px space) and across views (image pixels), where
+ * the same object seen in the full frame and in a tile becomes one box. `extent`: the largest
+ * coordinate, so each class can be moved to its own far-away region for one batched call.
+ */
+export const suppressPerClass = async (detections: readonly RawDetection[], extent: number): Promise<RawDetection[]> => {
+  if (detections.length === 0) return [];
+  const offset = (cls: number) => cls * (extent * 4);
+  const boxes = tf.tensor2d(detections.map(({ classIndex, box: [x1, y1, x2, y2] }) => [y1 + offset(classIndex), x1, y2 + offset(classIndex), x2]));
+  const scores = tf.tensor1d(detections.map((d) => d.score));
   try {
-    const kept = await tf.image.nonMaxSuppressionAsync(boxes, scores, candidates.length, IOU_THRESHOLD, MIN_SCORE);
+    const kept = await tf.image.nonMaxSuppressionAsync(boxes, scores, detections.length, IOU_THRESHOLD, MIN_SCORE);
     const indices = Array.from(await kept.data());
     kept.dispose();
-    return indices.map((i) => {
-      const c = candidates[i]!;
-      const clip = (v: number) => Math.min(INPUT_SIZE, Math.max(0, v));
-      return { classIndex: c.cls, score: c.score, box: [clip(c.x1), clip(c.y1), clip(c.x2), clip(c.y2)] };
-    });
+    return indices.map((i) => detections[i]!);
   } finally {
     tf.dispose([boxes, scores]);
   }

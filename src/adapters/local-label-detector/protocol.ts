@@ -20,6 +20,7 @@ export interface WarmUp {
 export type FromWorker =
   | ({ type: 'ready'; importedAt: number } & Omit<WarmUp, 'startupMs'>)
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; detections: RawDetection[]; decodeMs: number; queueMs: number; inferenceMs: number }
+  /** `views`: inferences run (the full frame, plus tiles on large images). */
+  | { type: 'result'; id: number; detections: RawDetection[]; views: number; decodeMs: number; queueMs: number; inferenceMs: number }
   /** `notAnalysable`: the image's fault (Rekognition's InvalidImageFormat/ImageTooLarge), never retried. */
   | { type: 'error'; id: number; message: string; notAnalysable: boolean };

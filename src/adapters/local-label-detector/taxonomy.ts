@@ -1,4 +1,5 @@
 import type { Label } from '../../core/labels.js';
+import { calibratedConfidence } from './calibration.js';
 
 /**
  * The 80 COCO classes in the model's output order (class index 0 = person), with
@@ -142,18 +143,12 @@ export const ancestorsOf = (name: string): string[] => {
 export interface RawDetection {
   classIndex: number;
   score: number;
-  /** [x1, y1, x2, y2] in the model's 512-px input space. */
+  /** [x1, y1, x2, y2]: in the image's pixels (after EXIF rotation) once views are merged; in a view's 512-px input space before. */
   box: [number, number, number, number];
 }
 
-/**
- * The model's score is a CenterNet heat-map peak, not a probability: the best
- * boxes on clear photos score 0.5–0.65, and 0.3 is CenterNet's customary display
- * threshold. Rekognition-like confidence = 100·√score maps 0.3 to ≈ 55
- * (Rekognition's default MinConfidence), 0.5 to ≈ 71 and 0.64 to 80. Monotonic,
- * so thresholds keep their order; it is a scale, not a calibrated probability.
- */
-export const confidenceOf = (score: number): number => 100 * Math.sqrt(Math.min(1, Math.max(0, score)));
+/** Rekognition-like confidence (0–100) of a raw score: calibrated on labelled photos (calibration.ts). */
+export const confidenceOf = (score: number): number => calibratedConfidence(score);
 
 /** A label with the number of boxes of its class (ancestors: of all their descendants) at or above the threshold. */
 export interface CountedLabel extends Label {

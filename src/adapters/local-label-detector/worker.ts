@@ -9,15 +9,17 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { ImageNotAnalysableError } from '../../ports/label-detector.js';
-import { toModelInput } from './image.js';
-import { detect, INPUT_SIZE, loadModel } from './model.js';
+import { decodeViews } from './image.js';
+import { detect, INPUT_SIZE, loadModel, suppressPerClass } from './model.js';
+import type { RawDetection } from './taxonomy.js';
+import { reconcileViews, toImageBox, type Box, type ViewDetections } from './views.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs in a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
 const importedAt = performance.timeOrigin + performance.now(); // wall-clock ms: TensorFlow.js is imported
-const { modelDir, maxInputPixels } = workerData as { modelDir?: string; maxInputPixels: number };
+const { modelDir, maxInputPixels, multiScale } = workerData as { modelDir?: string; maxInputPixels: number; multiScale: boolean };
 
 /** Decodes in flight: one can overlap the running inference without both cores going to libvips. */
 const DECODES_AT_ONCE = 2;
@@ -39,15 +41,23 @@ try {
       post({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e), notAnalysable: e instanceof ImageNotAnalysableError });
     void decodeSlot(async () => {
       const t = performance.now();
-      const pixels = await toModelInput(m.bytes, maxInputPixels);
-      return { pixels, decodeMs: performance.now() - t };
-    }).then(({ pixels, decodeMs }) => {
+      const image = await decodeViews(m.bytes, maxInputPixels, multiScale);
+      return { image, decodeMs: performance.now() - t };
+    }).then(({ image, decodeMs }) => {
       const decodedAt = performance.now();
       inference = inference.then(async () => {
         const t = performance.now();
         try {
-          const detections = await detect(model, pixels);
-          post({ type: 'result', id: m.id, detections, decodeMs, queueMs: t - decodedAt, inferenceMs: performance.now() - t });
+          // Every view in turn, its boxes in the working copy's pixels; full-frame boxes re-judged by the
+          // tiles; the same object seen in several views kept once; then boxes in the image's own pixels.
+          const seen: ViewDetections<RawDetection>[] = [];
+          for (const view of image.views) {
+            const found = await detect(model, view.pixels);
+            seen.push({ region: view.region, detections: found.map((d) => ({ ...d, box: toImageBox(d.box, view.region, view.fit) })) });
+          }
+          const merged = await suppressPerClass(reconcileViews(seen), Math.max(image.width, image.height));
+          const detections = merged.map((d) => ({ ...d, box: d.box.map((v) => v * image.pixelScale) as Box }));
+          post({ type: 'result', id: m.id, detections, views: image.views.length, decodeMs, queueMs: t - decodedAt, inferenceMs: performance.now() - t });
         } catch (e) {
           fail(e);
         }
