@@ -1,5 +1,6 @@
 /**
- * The browser entry's hashing thread: SHA-256 off the page's main thread. Two protocols, one hash per worker:
+ * The browser entry's hashing thread: SHA-256 off the page's main thread. Two protocols, one hash at a
+ * time (the page reuses a worker for the next hash once it has its answer):
  * - a whole Blob: `{blob, maxWholeBytes?}` (cloned by reference, no bytes copied) is answered with
  *   `{loaded}` progress messages, then `{hex, via}` (or `{error}`); the worker reads it itself;
  * - a stream: `{chunk}` messages (transferred) are acknowledged with `{ack}`, then `{digest: true}`
@@ -29,8 +30,9 @@ scope.onmessage = (e: MessageEvent<{ chunk?: Uint8Array; digest?: boolean; blob?
     void hashBlob(blob, { ...(maxWholeBytes === undefined ? {} : { maxWholeBytes }), onProgress }).then(({ hex, via }) => scope.postMessage({ hex, via }), fail);
     return;
   }
-  hasher ??= createWasmHasher();
-  void hasher
+  const current = (hasher ??= createWasmHasher());
+  if (e.data.digest) hasher = undefined; // the next stream (the page reuses workers) starts afresh
+  void current
     .then(async (h) => {
       if (e.data.chunk) {
         await h.update(e.data.chunk);

@@ -63,9 +63,13 @@ export const createWasmHasher = async (): Promise<Hasher> => {
 
 const changed = (blob: Blob) => new PictureChangedError(`The picture changed while it was read (${blob.size} bytes expected)`);
 
-/** Reads a Blob chunk by chunk (progress as it goes); throws if it does not hold exactly `blob.size` bytes. */
-const readBlob = async (blob: Blob, onChunk: (chunk: Uint8Array, at: number) => void | Promise<void>, o: HashBlobOptions) => {
-  const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
+/** Reads a stream chunk by chunk (progress as it goes); throws unless it holds exactly `blob.size` bytes. */
+const readChunks = async (
+  blob: Blob,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  onChunk: (chunk: Uint8Array, at: number) => void | Promise<void>,
+  o: HashBlobOptions,
+) => {
   let loaded = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -83,14 +87,46 @@ const readBlob = async (blob: Blob, onChunk: (chunk: Uint8Array, at: number) => 
   if (loaded !== blob.size) throw changed(blob);
 };
 
+/**
+ * A Blob's bytes in one new buffer. Where its stream is a byte stream (Chromium, Node), the browser
+ * reads straight into that buffer (no copy per chunk: a 48 MiB File read ≈ 1.4× faster in Chromium
+ * than chunk by chunk, close to `arrayBuffer()`, which gives no progress); elsewhere the chunks are copied in.
+ */
+const readWhole = async (blob: Blob, o: HashBlobOptions): Promise<Uint8Array<ArrayBuffer>> => {
+  const stream = blob.stream() as ReadableStream<Uint8Array>;
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = stream.getReader({ mode: 'byob' });
+  } catch {
+    const whole = new Uint8Array(blob.size);
+    await readChunks(blob, stream.getReader(), (chunk, at) => whole.set(chunk, at), o);
+    return whole;
+  }
+  let whole = new Uint8Array(blob.size);
+  let loaded = 0;
+  const fail = async (error: unknown): Promise<never> => {
+    await reader.cancel();
+    throw error;
+  };
+  while (loaded < blob.size) {
+    const { done, value } = await reader.read(new Uint8Array(whole.buffer, loaded, blob.size - loaded));
+    if (done || !value) return fail(changed(blob)); // shorter than its size
+    whole = new Uint8Array(value.buffer as ArrayBuffer); // each read hands the buffer back (the view given was transferred)
+    loaded += value.byteLength;
+    if (o.signal?.aborted) return fail(o.signal.reason);
+    o.onProgress?.(loaded);
+  }
+  if (!(await reader.read(new Uint8Array(1))).done) return fail(changed(blob)); // longer than its size
+  return whole;
+};
+
 const toHex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** The hex SHA-256 of a Blob, and which path computed it (see the top of this file). */
 export const hashBlob = async (blob: Blob, o: HashBlobOptions = {}): Promise<{ hex: string; via: HashPath }> => {
   const subtle = 'subtle' in o ? o.subtle : globalThis.crypto?.subtle;
   if (subtle && blob.size <= (o.maxWholeBytes ?? WHOLE_HASH_MAX_BYTES)) {
-    const whole = new Uint8Array(blob.size);
-    await readBlob(blob, (chunk, at) => whole.set(chunk, at), o);
+    const whole = await readWhole(blob, o);
     try {
       return { hex: toHex(await subtle.digest('SHA-256', whole)), via: 'web-crypto' };
     } catch {
@@ -101,7 +137,7 @@ export const hashBlob = async (blob: Blob, o: HashBlobOptions = {}): Promise<{ h
     }
   }
   const wasm = await createWasmHasher();
-  await readBlob(blob, (chunk) => wasm.update(chunk), o);
+  await readChunks(blob, (blob.stream() as ReadableStream<Uint8Array>).getReader(), (chunk) => wasm.update(chunk), o);
   return { hex: await wasm.digestHex(), via: 'wasm' };
 };
 

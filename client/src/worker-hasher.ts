@@ -10,6 +10,36 @@ const inPlaceHasher = async (): Promise<Hasher> => ({
   digestBlob: async (blob, o = {}) => (await hashBlob(blob, { onProgress: o.onProgress, signal: o.signal })).hex,
 });
 
+/** Workers kept after a hash for the next picture (starting one costs ≈ 20 ms), closed after IDLE_MS unused. */
+const MAX_IDLE = 2;
+const IDLE_MS = 30_000;
+const idle: { worker: Worker; timer: ReturnType<typeof setTimeout> }[] = [];
+
+const takeWorker = (): Worker => {
+  const spare = idle.pop();
+  if (spare) {
+    clearTimeout(spare.timer);
+    return spare.worker;
+  }
+  // Bundlers (Vite) turn this into a worker script of its own.
+  return new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
+};
+
+/** Back to the pool after a hash that ended well (a failed or aborted one is terminated instead). */
+const release = (worker: Worker) => {
+  worker.onmessage = null;
+  worker.onerror = null;
+  if (idle.length >= MAX_IDLE) return worker.terminate();
+  const entry = {
+    worker,
+    timer: setTimeout(() => {
+      idle.splice(idle.indexOf(entry), 1);
+      worker.terminate();
+    }, IDLE_MS),
+  };
+  idle.push(entry);
+};
+
 /**
  * A Hasher whose work runs in a Web Worker (hash-worker.ts): for a Blob the page thread only hands
  * the Blob over (the worker reads it); for a stream it copies each chunk across. Without Worker
@@ -19,8 +49,7 @@ export const createBrowserHasher = async (): Promise<Hasher> => {
   if (typeof Worker === 'undefined') return inPlaceHasher();
   let worker: Worker;
   try {
-    // Bundlers (Vite) turn this into a worker script of its own.
-    worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
+    worker = takeWorker();
   } catch {
     return inPlaceHasher();
   }
@@ -42,7 +71,7 @@ export const createBrowserHasher = async (): Promise<Hasher> => {
     } else if (e.data.loaded !== undefined) progress?.(e.data.loaded);
     else if (e.data.hex !== undefined) {
       answer?.resolve(e.data.hex);
-      worker.terminate();
+      release(worker);
     } else if (e.data.error !== undefined) stop(e.data.changed ? new PictureChangedError(e.data.error) : new Error(`hashing failed: ${e.data.error}`));
   };
   worker.onerror = (e) => stop(new Error(`the hashing worker failed: ${e.message}`));

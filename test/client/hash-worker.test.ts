@@ -78,6 +78,28 @@ describe('the hashing worker (Chromium)', () => {
     }
   });
 
+  it('answers hash after hash in one worker (the page reuses its workers), streams and Blobs mixed', async () => {
+    const inputs = [bytesOf(70_000), bytesOf(10), bytesOf(200_000), bytesOf(0)];
+    const hexes = (await secure.evaluate(`(async () => {
+      const worker = new Worker(${JSON.stringify(host.workerPath)}, { type: 'module' });
+      const next = () => new Promise((resolve) => { worker.onmessage = (e) => { if (e.data.hex !== undefined || e.data.error) resolve(e.data.hex ?? e.data.error); }; });
+      const decode = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const out = [];
+      for (const [i, b64] of ${JSON.stringify(inputs.map((b) => Buffer.from(b).toString('base64')))}.entries()) {
+        const bytes = decode(b64);
+        const answer = next();
+        if (i % 2) {
+          for (let at = 0; at < bytes.length; at += 4096) worker.postMessage({ chunk: bytes.slice(at, at + 4096) });
+          worker.postMessage({ digest: true });
+        } else worker.postMessage({ blob: new Blob([bytes]) });
+        out.push(await answer);
+      }
+      worker.terminate();
+      return out;
+    })()`)) as string[];
+    expect(hexes).toEqual(inputs.map(nodeSha));
+  });
+
   it('hashes a stream of transferred chunks (a source without a Blob) as node:crypto does', async () => {
     for (const size of [0, 65_535, 65_536, 200_001]) {
       const bytes = bytesOf(size);

@@ -19,6 +19,22 @@ const blobOf = (bytes: Uint8Array, part = 1000) => {
   return new Blob(parts);
 };
 
+/** A Blob-like whose stream is not a byte stream (no BYOB reader), as in browsers whose Blob.stream() is not one. */
+const plainStreamBlob = (bytes: Uint8Array, size = bytes.length) =>
+  ({
+    size,
+    stream: () => {
+      let at = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) return controller.close();
+          controller.enqueue(bytes.slice(at, at + 777));
+          at += 777;
+        },
+      });
+    },
+  }) as unknown as Blob;
+
 describe('hashBlob (the browser entry’s whole-Blob hash)', () => {
   const LIMIT = 4096; // injected: the paths switch here instead of at 64 MiB
 
@@ -52,10 +68,15 @@ describe('hashBlob (the browser entry’s whole-Blob hash)', () => {
     expect(await hashBlob(blobOf(bytes), { subtle: refusing })).toEqual({ hex: nodeSha(bytes), via: 'wasm' });
   });
 
-  it('refuses a Blob whose bytes are not its size (the file changed while it was read), on both paths', async () => {
+  it('reads into one buffer from a stream that is not a byte stream too', async () => {
+    const bytes = new Uint8Array(randomBytes(10_000));
+    expect(await hashBlob(plainStreamBlob(bytes))).toEqual({ hex: nodeSha(bytes), via: 'web-crypto' });
+  });
+
+  it('refuses a Blob whose bytes are not its size (the file changed while it was read), on both paths, byte stream or not', async () => {
     const shorter = { size: 10, stream: () => new Blob([new Uint8Array(5)]).stream() } as unknown as Blob;
     const longer = { size: 10, stream: () => new Blob([new Uint8Array(15)]).stream() } as unknown as Blob;
-    for (const blob of [shorter, longer]) {
+    for (const blob of [shorter, longer, plainStreamBlob(new Uint8Array(5), 10), plainStreamBlob(new Uint8Array(15), 10)]) {
       await expect(hashBlob(blob)).rejects.toBeInstanceOf(PictureChangedError);
       await expect(hashBlob(blob, { subtle: undefined })).rejects.toBeInstanceOf(PictureChangedError);
     }

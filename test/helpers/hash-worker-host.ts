@@ -37,25 +37,26 @@ export const serveHashWorker = async (): Promise<HashWorkerHost> => {
 };
 
 /**
- * In the page (a string, so the test's transpiler leaves it alone): `hashWorkerOnBlob(blob, maxWholeBytes?)`
- * hands a Blob to a fresh worker as the console does; `hashInWorker(bytes, options)` does it with a Blob of
- * `bytes` in several parts (or posts `bytes` as chunks, with `{chunks: true}`). Both resolve to the worker's
- * answer (`{hex, via}`) with the progress it reported.
+ * In the page (a string, so the test's transpiler leaves it alone): `hashWorkerOnBlob(blob, maxWholeBytes?, kept?)`
+ * hands a Blob to a fresh worker as the console does for its first picture (`kept`: to one worker kept
+ * across calls, as for the next pictures); `hashInWorker(bytes, options)` does it with a Blob of `bytes` in
+ * several parts (or posts `bytes` as chunks, with `{chunks: true}`). Both resolve to the worker's answer
+ * (`{hex, via}`) with the progress it reported.
  */
 export const PAGE_HELPERS = (workerPath: string) => `
-window.askWorker = (post) => new Promise((resolve, reject) => {
-  const worker = new Worker(${JSON.stringify(workerPath)}, { type: 'module' });
+window.askWorker = (post, kept) => new Promise((resolve, reject) => {
+  const worker = kept ? (window.keptWorker ??= new Worker(${JSON.stringify(workerPath)}, { type: 'module' })) : new Worker(${JSON.stringify(workerPath)}, { type: 'module' });
   const progress = [];
   worker.onerror = (e) => reject(new Error(e.message));
   worker.onmessage = (e) => {
     if (e.data.loaded !== undefined) return void progress.push(e.data.loaded);
     if (e.data.ack) return;
-    worker.terminate();
+    if (!kept) worker.terminate();
     resolve({ ...e.data, progress });
   };
   post(worker);
 });
-window.hashWorkerOnBlob = (blob, maxWholeBytes) => askWorker((w) => w.postMessage({ blob, maxWholeBytes }));
+window.hashWorkerOnBlob = (blob, maxWholeBytes, kept) => askWorker((w) => w.postMessage({ blob, maxWholeBytes }), kept);
 window.hashInWorker = (bytes, options = {}) => {
   if (options.chunks) {
     return askWorker((w) => {
