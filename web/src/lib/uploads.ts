@@ -7,7 +7,6 @@ import pLimit from 'p-limit';
 import { markRaw, reactive } from 'vue';
 import { isSupportedContentType, MAX_ORIGINAL_BYTES, type ImageRecord, type ImageStatus, type UploadMeta } from './api.js';
 import { describeError, isAbort } from './errors.js';
-import { responsiveSource } from './responsive-source.js';
 import { api, session } from './session.js';
 
 /** Rekognition analyses S3 objects up to 15 MB. */
@@ -67,7 +66,8 @@ const run = async (item: UploadItem): Promise<void> => {
   const signal = item.controller.signal;
   try {
     item.phase = 'hashing';
-    const prepared = await client.hashPicture(responsiveSource(item.file), { signal, onProgress: (p) => (item.hashed = p.loaded) });
+    // The client hands the File to its hashing worker: the page's thread never reads the bytes.
+    const prepared = await client.hashPicture(item.file, { signal, onProgress: (p) => (item.hashed = p.loaded) });
     if (!isSupportedContentType(prepared.content_type)) {
       throw new Error(`The bytes are ${prepared.content_type === 'application/octet-stream' ? 'not a known picture format' : prepared.content_type}: only ${ACCEPTED} pictures are analysed.`);
     }
