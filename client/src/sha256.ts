@@ -4,7 +4,8 @@ import { PictureChangedError } from './errors.js';
 /**
  * SHA-256 for the browser entry. Two paths, one answer (the tests check both against `node:crypto`):
  * - a Blob up to WHOLE_HASH_MAX_BYTES is read into one buffer and digested by Web Crypto, which is
- *   native code using the CPU's SHA instructions (≈ Node's speed; WebAssembly cannot use them);
+ *   native code using the CPU's SHA instructions, which WebAssembly cannot use (≈ 3× hash-wasm's
+ *   speed in Chromium: docs/benchmarks.md, `npm run bench -- --only hash`);
  * - a larger Blob, a stream, or a context without `crypto.subtle` (plain http on a host other than
  *   localhost is not a secure context) goes through hash-wasm incrementally, in bounded memory.
  * In a page the browser entry runs both in a Web Worker (hash-worker.ts), so hashing never blocks painting.
