@@ -8,7 +8,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { CALIBRATION, evaluate, type LabelledScore } from '../src/adapters/local-label-detector/calibration.js';
 import { COCO_CLASSES, LocalLabelDetector, type Analysis } from '../src/adapters/local-label-detector/index.js';
@@ -33,7 +32,7 @@ const loadBefore = loadavg()[0]!;
 
 // Model load: from starting the worker to a warmed-up model (the bench reads bytes from memory, not through S3).
 const t0 = performance.now();
-const detector = LocalLabelDetector.start(undefined as unknown as S3Client);
+const detector = LocalLabelDetector.start({});
 const warm = await detector.ready();
 const readyMs = performance.now() - t0;
 
@@ -69,7 +68,7 @@ const largeSource = labelled.find((p) => p.composite && p.name.startsWith('footb
 const large = new Uint8Array(await sharp(largeSource.bytes).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer());
 const LARGE_RUNS = 5;
 const scaleRuns = async (multiScale: boolean) => {
-  const d = LocalLabelDetector.start(undefined as unknown as S3Client, { multiScale });
+  const d = LocalLabelDetector.start({}, { multiScale });
   await d.ready();
   const out: { totalMs: number; a: Analysis }[] = [];
   for (let r = 0; r < LARGE_RUNS; r++) {
@@ -92,7 +91,7 @@ const largeRow = (name: string, runsOf: { totalMs: number; a: Analysis }[]) =>
 
 // The labelled set (test/fixtures/photos/labelled/): what is found, and what is wrongly reported.
 const scoresOn = async (multiScale: boolean) => {
-  const d = LocalLabelDetector.start(undefined as unknown as S3Client, { multiScale });
+  const d = LocalLabelDetector.start({}, { multiScale });
   const out: (LabelledScore & { composite: boolean })[] = [];
   for (const p of labelled) out.push(...labelledScores(p, (await d.analyseImage(p.bytes.slice(), 0)).detections).map((x) => ({ ...x, composite: p.composite })));
   await d.close();

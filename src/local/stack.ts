@@ -210,7 +210,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
     if (webhooks) closers.push(() => webhooks.outbox.close());
 
     // The embedded model warms up while the rest starts; images that arrive meanwhile wait for it.
-    const localDetector = env.LABEL_DETECTOR === 'local' ? LocalLabelDetector.start(s3Client(env)) : undefined;
+    const localDetector = env.LABEL_DETECTOR === 'local' ? LocalLabelDetector.start(env) : undefined;
     if (localDetector) {
       closers.push(() => localDetector.close());
       const warming = Date.now();

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Label } from '../../src/core/labels.js';
@@ -12,60 +13,62 @@ import {
 } from '../../src/adapters/local-label-detector/index.js';
 import { decodeViews } from '../../src/adapters/local-label-detector/image.js';
 import { ImageNotAnalysableError, type ImageObject } from '../../src/ports/label-detector.js';
+import { BUCKET, s3Env, sdkClient, startHarness, type Harness } from '../helpers/local-s3.js';
 
 const photo = (name: string) => readFileSync(new URL(`../fixtures/photos/${name}.jpg`, import.meta.url));
 const astronaut = photo('astronaut');
 const coffee = photo('coffee');
 const camera = photo('camera');
 
-const BUCKET = 'photos';
 const MAX_OBJECT_BYTES = 150_000;
 
 /**
- * S3's GetObject over a map of keys, as the SDK answers: a body stream with
- * transformToByteArray, NoSuchKey for a missing key. `fail` makes one key fail
- * with another S3 error. The end-to-end test reads through the real local S3.
+ * The worker reads each object itself, with a real SDK client, from the project's local S3 (SigV4
+ * verified) with credentials drawn for this file: only the env the detector is given can open it.
+ * S3 answers the worker cannot get from it (throttling, a body shorter than announced) are in
+ * local-label-detector-read.test.ts.
  */
-const fakeS3 = (objects: Record<string, Uint8Array>, fail: Record<string, string> = {}) =>
-  ({
-    send: async (command: { input: { Bucket?: string; Key?: string } }) => {
-      const key = command.input.Key!;
-      if (fail[key]) throw Object.assign(new Error(`${fail[key]} for ${key}`), { name: fail[key] });
-      const bytes = command.input.Bucket === BUCKET ? objects[key] : undefined;
-      if (!bytes) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
-      return { ContentLength: bytes.length, Body: { transformToByteArray: async () => new Uint8Array(bytes) } };
-    },
-  }) as unknown as S3Client;
+const withObjects = async (objects: Record<string, Uint8Array>): Promise<Harness & { env: Record<string, string> }> => {
+  const credentials = { accessKeyId: `TEST${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+  const h = await startHarness({ credentials });
+  const client = sdkClient(h.s3.endpoint, credentials);
+  for (const [key, bytes] of Object.entries(objects)) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes }));
+  client.destroy();
+  let stopped: Promise<void> | undefined;
+  return { ...h, stop: () => (stopped ??= h.stop()), env: s3Env(h.s3.endpoint, credentials) };
+};
 
 const image = (key: string): ImageObject => ({ bucket: BUCKET, key, imageHash: '0'.repeat(64) });
 const names = (labels: Label[]) => labels.map((l) => l.name);
 const find = (labels: Label[], name: string) => labels.find((l) => l.name === name);
 
 describe('local label detector (model in a worker thread)', () => {
+  let s3: Harness;
   let detector: LocalLabelDetector;
   let stateAtStart: DetectorState;
   let early: Promise<Label[]>;
 
   beforeAll(async () => {
     const corruptPng = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('not really a png')]);
-    const s3 = fakeS3(
-      {
-        'astronaut.jpg': astronaut,
-        'coffee.jpg': coffee,
-        'camera.jpg': camera,
-        'notes.jpg': Buffer.from('this is not an image'),
-        'corrupt.png': corruptPng,
-        'huge.png': Buffer.concat([corruptPng, Buffer.alloc(MAX_OBJECT_BYTES)]),
-      },
-      { 'throttled.jpg': 'SlowDown' },
-    );
+    const harness = await withObjects({
+      'astronaut.jpg': astronaut,
+      'coffee.jpg': coffee,
+      'camera.jpg': camera,
+      'notes.jpg': Buffer.from('this is not an image'),
+      'corrupt.png': corruptPng,
+      'huge.png': Buffer.concat([corruptPng, Buffer.alloc(MAX_OBJECT_BYTES)]),
+    });
+    s3 = harness;
     // One detector (one model load) for the whole file; its first image arrives while it warms up.
-    detector = LocalLabelDetector.start(s3, { maxPending: 3, maxObjectBytes: MAX_OBJECT_BYTES });
+    detector = LocalLabelDetector.start(harness.env, { maxPending: 3, maxObjectBytes: MAX_OBJECT_BYTES });
     stateAtStart = detector.state;
     early = detector.detect(image('astronaut.jpg'), 50);
     early.catch(() => {}); // awaited by the first test
   });
-  afterAll(() => detector?.close());
+  afterAll(async () => {
+    await detector?.close();
+    await s3?.stop();
+  });
 
   it('makes an image that arrives during warm-up wait for the model, not fail', async () => {
     expect(stateAtStart).toBe('warming');
@@ -133,13 +136,6 @@ describe('local label detector (model in a worker thread)', () => {
     await expect(detector.detect(image('missing.jpg'), 50)).rejects.toThrow(/^InvalidS3ObjectException/);
   });
 
-  it('lets other S3 errors through as retryable (not ImageNotAnalysableError)', async () => {
-    const e = await detector.detect(image('throttled.jpg'), 50).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(Error);
-    expect((e as Error).name).toBe('SlowDown');
-    expect(e).not.toBeInstanceOf(ImageNotAnalysableError);
-  });
-
   it('bounds its queue: one image more than maxPending is refused as retryable, the others keep their own labels', async () => {
     const keys = ['coffee.jpg', 'astronaut.jpg', 'camera.jpg', 'coffee.jpg'];
     const settled = await Promise.allSettled(keys.map((k) => detector.detect(image(k), 50)));
@@ -156,6 +152,16 @@ describe('local label detector (model in a worker thread)', () => {
     expect(detector.held).toBe(0);
   });
 
+  it('lets other S3 errors through as retryable (not ImageNotAnalysableError): here S3 is gone', async () => {
+    await s3.stop();
+    const e = await detector.detect(image('astronaut.jpg'), 50).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/ECONNREFUSED/);
+    expect(e).not.toBeInstanceOf(ImageNotAnalysableError);
+    expect(e).not.toBeInstanceOf(DetectorUnavailableError); // the worker is fine: the next image may be read
+    expect(detector.state).toBe('ready');
+  });
+
   it('close() stops the worker; later images are refused as retryable', async () => {
     await detector.close();
     expect(detector.state).toBe('closed');
@@ -165,7 +171,7 @@ describe('local label detector (model in a worker thread)', () => {
 
 describe('local label detector: closed while warming up', () => {
   it('lets the images waiting for the model fail as retryable instead of hanging', async () => {
-    const detector = LocalLabelDetector.start(fakeS3({ 'astronaut.jpg': astronaut }));
+    const detector = LocalLabelDetector.start({}); // it never gets to read: no S3 needed
     expect(detector.state).toBe('warming');
     const waiting = detector.detect(image('astronaut.jpg'), 50).catch((e: unknown) => e);
     const warm = detector.ready().catch((e: unknown) => e);
@@ -178,7 +184,7 @@ describe('local label detector: closed while warming up', () => {
 
 describe('local label detector: a model that cannot load', () => {
   it('is failed, with retryable errors (not the image’s fault), and the next image tries again', async () => {
-    const detector = LocalLabelDetector.start(fakeS3({ 'astronaut.jpg': astronaut }), { modelDir: '/nonexistent/models' });
+    const detector = LocalLabelDetector.start({}, { modelDir: '/nonexistent/models' });
     try {
       await expect(detector.ready()).rejects.toThrow(DetectorUnavailableError);
       expect(detector.state).toBe('failed');

@@ -169,3 +169,12 @@ export function sendVerbatim(signed: SignedRequest): Promise<{ status: number; t
     req.end(signed.init.body);
   });
 }
+
+/** The env s3Client(env) builds a client of this local S3 from (as a handler, or the local label detector's worker, does). */
+export const s3Env = (endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) => ({
+  AWS_REGION: LOCAL_REGION,
+  AWS_ENDPOINT_URL_S3: endpoint,
+  AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  S3_FORCE_PATH_STYLE: 'true',
+});

@@ -1,11 +1,11 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Env } from '../../config.js';
 import type { Label } from '../../core/labels.js';
 import { ImageNotAnalysableError, type ImageObject, type LabelDetector } from '../../ports/label-detector.js';
+import { s3ClientEnv } from '../aws-clients/s3.js';
 import { MAX_LABELS } from '../rekognition-label-detector.js';
-import { INVALID_FORMAT, isJpegOrPng } from './image.js';
 import type { FromWorker, ToWorker, WarmUp } from './protocol.js';
 import { toLabels, type CountedLabel, type RawDetection } from './taxonomy.js';
 
@@ -74,11 +74,12 @@ const WORKER_BOOT = new URL('./boot.mjs', import.meta.url);
 
 /**
  * Rekognition's DetectLabels, offline: CenterNet (COCO's 80 classes) in a worker
- * thread on TensorFlow.js's wasm backend. The object is read through the S3 API
- * like Rekognition reads it; only JPEG and PNG are analysed. The model loads once,
- * when the detector starts; images that arrive meanwhile wait for it. The encoded bytes
- * move to the worker (no copy), which decodes and infers: no pixels and no libvips work
- * on the caller's event loop. Inference runs one image at a time, in arrival order.
+ * thread on TensorFlow.js's wasm backend. The worker reads the object through the S3 API
+ * like Rekognition reads it (its own SDK client, built from the env the detector is
+ * given), checks it is JPEG or PNG, decodes and infers: this thread only routes the
+ * object's name and the answer — no bytes, no pixels, no sharp on the caller's event loop.
+ * The model loads once, when the detector starts; images that arrive meanwhile wait for
+ * it. Inference runs one image at a time, in arrival order.
  */
 export class LocalLabelDetector implements LabelDetector {
   private readonly maxPending: number;
@@ -96,7 +97,7 @@ export class LocalLabelDetector implements LabelDetector {
   private nextId = 1;
 
   private constructor(
-    private readonly s3: S3Client,
+    private readonly s3Env: Env,
     o: LocalLabelDetectorOptions,
   ) {
     this.maxPending = o.maxPending ?? 16;
@@ -107,9 +108,12 @@ export class LocalLabelDetector implements LabelDetector {
     if (!Number.isInteger(this.maxPending) || this.maxPending < 1) throw new RangeError('maxPending must be a positive integer');
   }
 
-  /** Starts the worker and the model's warm-up now; returns at once. */
-  static start(s3: S3Client, o: LocalLabelDetectorOptions = {}): LocalLabelDetector {
-    const d = new LocalLabelDetector(s3, o);
+  /**
+   * Starts the worker and the model's warm-up now; returns at once. `env`: where the worker's
+   * S3 client takes its settings (region, endpoint, credentials, path style), as s3Client(env).
+   */
+  static start(env: Env, o: LocalLabelDetectorOptions = {}): LocalLabelDetector {
+    const d = new LocalLabelDetector(s3ClientEnv(env), o);
     d.spawn();
     return d;
   }
@@ -142,12 +146,18 @@ export class LocalLabelDetector implements LabelDetector {
 
   /** detect(), with instance counts, the raw boxes and timings. */
   analyse(image: ImageObject, minConfidence: number): Promise<Analysis> {
-    return this.admit(async () => this.analyseBytes(await this.read(image), minConfidence));
+    return this.admit(() => this.analyseIn((id) => [{ type: 'object', id, bucket: image.bucket, key: image.key }, []], minConfidence));
   }
 
   /** The same analysis on bytes already in memory (the bench); counts against the same bound. */
   analyseImage(bytes: Uint8Array, minConfidence: number): Promise<Analysis> {
-    return this.admit(() => this.analyseBytes(bytes, minConfidence));
+    return this.admit(() =>
+      this.analyseIn((id) => {
+        // Its own buffer (it may be a slice of a larger one), moved to the worker without another copy.
+        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        return [{ type: 'bytes', id, bytes: own }, [own.buffer as ArrayBuffer]];
+      }, minConfidence),
+    );
   }
 
   /** Stops the worker; images still held fail with DetectorUnavailableError. */
@@ -175,44 +185,18 @@ export class LocalLabelDetector implements LabelDetector {
     }
   }
 
-  private async analyseBytes(bytes: Uint8Array, minConfidence: number): Promise<Analysis> {
-    if (!isJpegOrPng(bytes)) throw new ImageNotAnalysableError(INVALID_FORMAT); // no need to bother the worker
+  /** Posts the image's message to the worker (reading, format check, decoding and inference are all there). */
+  private async analyseIn(message: (id: number) => [ToWorker, ArrayBuffer[]], minConfidence: number): Promise<Analysis> {
     await this.ensureWorker(); // an image that arrives while the model warms up waits here
     if (this.current === 'closed' || !this.worker) throw new DetectorUnavailableError(this.failure ?? 'closed');
     const id = this.nextId++;
     const { detections, views, decodeMs, inferenceMs, queueMs } = await new Promise<WorkerResult>(
       (resolve, reject) => {
         this.jobs.set(id, { resolve, reject });
-        // Its own buffer (the SDK's may be a slice of a larger one), moved to the worker without another copy.
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-        const message: ToWorker = { type: 'detect', id, bytes: own };
-        this.worker!.postMessage(message, [own.buffer as ArrayBuffer]);
+        this.worker!.postMessage(...message(id));
       },
     );
     return { labels: toLabels(detections, minConfidence).slice(0, MAX_LABELS), detections, views, timings: { decodeMs, queueMs, inferenceMs } };
-  }
-
-  /** The object through the S3 API, as Rekognition reads it; its errors mapped like Rekognition's. */
-  private async read(image: ImageObject): Promise<Uint8Array> {
-    let res;
-    try {
-      res = await this.s3.send(new GetObjectCommand({ Bucket: image.bucket, Key: image.key }));
-    } catch (e) {
-      const name = (e as Error).name;
-      if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket') {
-        throw new ImageNotAnalysableError(`InvalidS3ObjectException: Unable to get object ${image.key} from S3 (${name})`);
-      }
-      throw e;
-    }
-    const tooLarge = () => new ImageNotAnalysableError(`ImageTooLargeException: the object is larger than ${this.maxObjectBytes} bytes`);
-    if ((res.ContentLength ?? 0) > this.maxObjectBytes) {
-      (res.Body as { destroy?: () => void } | undefined)?.destroy?.();
-      throw tooLarge();
-    }
-    if (!res.Body) throw new ImageNotAnalysableError(`InvalidS3ObjectException: the object ${image.key} has no body`);
-    const bytes = await res.Body.transformToByteArray();
-    if (bytes.length > this.maxObjectBytes) throw tooLarge();
-    return bytes;
   }
 
   private ensureWorker(): Promise<WarmUp> {
@@ -225,7 +209,16 @@ export class LocalLabelDetector implements LabelDetector {
     this.current = 'warming';
     this.failure = undefined;
     const spawnedAt = performance.timeOrigin + performance.now();
-    const worker = new Worker(WORKER_BOOT, { workerData: { entry: WORKER_ENTRY.href, modelDir: this.modelDir, maxInputPixels: this.maxInputPixels, multiScale: this.multiScale } });
+    // The S3 settings (credentials included) go in workerData: in memory only, never on a command line or in a log.
+    const workerData = {
+      entry: WORKER_ENTRY.href,
+      modelDir: this.modelDir,
+      maxInputPixels: this.maxInputPixels,
+      multiScale: this.multiScale,
+      maxObjectBytes: this.maxObjectBytes,
+      s3Env: this.s3Env,
+    };
+    const worker = new Worker(WORKER_BOOT, { workerData });
     this.worker = worker;
     this.warm = new Promise<WarmUp>((resolve, reject) => {
       this.rejectWarm = reject;
@@ -276,6 +269,7 @@ export class LocalLabelDetector implements LabelDetector {
       job.resolve(result);
     }
     else if (m.notAnalysable) job.reject(new ImageNotAnalysableError(m.message));
+    else if (m.readError !== undefined) job.reject(Object.assign(new Error(m.message), { name: m.readError })); // S3's error: retryable
     else job.reject(new Error(`inference failed: ${m.message}`));
   }
 

@@ -1,8 +1,11 @@
 import type { RawDetection } from './taxonomy.js';
 
 /** Messages between the detector (main thread) and its worker thread. */
-/** `bytes`: the encoded JPEG/PNG; the worker decodes it. */
-export type ToWorker = { type: 'detect'; id: number; bytes: Uint8Array };
+export type ToWorker =
+  /** An S3 object: the worker reads it (GetObject, its own client) and decodes it; the main thread only routes. */
+  | { type: 'object'; id: number; bucket: string; key: string }
+  /** Encoded bytes already in memory (the bench), moved to the worker without a copy. */
+  | { type: 'bytes'; id: number; bytes: Uint8Array };
 
 export interface WarmUp {
   /** From the thread's start to TensorFlow.js imported (includes compiling TypeScript when run from sources), ms. */
@@ -22,5 +25,8 @@ export type FromWorker =
   | { type: 'failed'; message: string }
   /** `views`: inferences run (the full frame, plus tiles on large images). */
   | { type: 'result'; id: number; detections: RawDetection[]; views: number; decodeMs: number; queueMs: number; inferenceMs: number }
-  /** `notAnalysable`: the image's fault (Rekognition's InvalidImageFormat/ImageTooLarge), never retried. */
-  | { type: 'error'; id: number; message: string; notAnalysable: boolean };
+  /**
+   * `notAnalysable`: the image's fault (Rekognition's InvalidImageFormat/ImageTooLarge/InvalidS3Object), never retried.
+   * `readError`: reading the object failed otherwise (the SDK's error name, e.g. SlowDown): retryable, passed on as is.
+   */
+  | { type: 'error'; id: number; message: string; notAnalysable: boolean; readError?: string };

@@ -1,25 +1,36 @@
 /**
  * The local label detector's worker thread: loads the model once, then for each posted
- * object (encoded JPEG/PNG bytes, moved here without a copy) decodes it with sharp — at most
- * DECODES_AT_ONCE at a time, one libvips thread each (2 cores) — and runs one inference at a
- * time. The stack's main thread never decodes or holds pixels: it only routes bytes and answers.
+ * image (an S3 object it reads itself with its own client, or encoded bytes moved here without
+ * a copy) decodes it with sharp — at most DECODES_AT_ONCE at a time, one libvips thread each
+ * (2 cores) — and runs one inference at a time. The stack's main thread never reads, decodes or
+ * holds the image: it only routes messages and answers.
  * Started through boot.mjs (which registers the TypeScript loader when running from source).
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
+import type { Env } from '../../config.js';
 import { ImageNotAnalysableError } from '../../ports/label-detector.js';
+import { s3Client } from '../aws-clients/s3.js';
 import { decodeViews } from './image.js';
 import { detect, INPUT_SIZE, loadModel, suppressPerClass } from './model.js';
 import type { RawDetection } from './taxonomy.js';
 import { reconcileViews, toImageBox, type Box, type ViewDetections } from './views.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { encodedImage, ObjectReadError } from './read-object.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs in a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
 const importedAt = performance.timeOrigin + performance.now(); // wall-clock ms: TensorFlow.js is imported
-const { modelDir, maxInputPixels, multiScale } = workerData as { modelDir?: string; maxInputPixels: number; multiScale: boolean };
+const { modelDir, maxInputPixels, multiScale, maxObjectBytes, s3Env } = workerData as {
+  modelDir?: string;
+  maxInputPixels: number;
+  multiScale: boolean;
+  maxObjectBytes: number;
+  s3Env: Env;
+};
+const s3 = s3Client(s3Env); // the same client the handlers build, from the settings the detector was given
 
 /** Decodes in flight: one can overlap the running inference without both cores going to libvips. */
 const DECODES_AT_ONCE = 2;
@@ -38,12 +49,19 @@ try {
   let inference: Promise<unknown> = Promise.resolve(); // one at a time, in arrival order
   port.on('message', (m: ToWorker) => {
     const fail = (e: unknown) =>
-      post({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e), notAnalysable: e instanceof ImageNotAnalysableError });
-    void decodeSlot(async () => {
+      post({
+        type: 'error',
+        id: m.id,
+        message: e instanceof Error ? e.message : String(e),
+        notAnalysable: e instanceof ImageNotAnalysableError,
+        ...(e instanceof ObjectReadError ? { readError: e.sdkName } : {}),
+      });
+    // The read step (S3 or the posted bytes): I/O, so it waits for no decode slot.
+    void encodedImage(m, s3, maxObjectBytes).then((bytes) => decodeSlot(async () => {
       const t = performance.now();
-      const image = await decodeViews(m.bytes, maxInputPixels, multiScale);
+      const image = await decodeViews(bytes, maxInputPixels, multiScale);
       return { image, decodeMs: performance.now() - t };
-    }).then(({ image, decodeMs }) => {
+    })).then(({ image, decodeMs }) => {
       const decodedAt = performance.now();
       inference = inference.then(async () => {
         const t = performance.now();
