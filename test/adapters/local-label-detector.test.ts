@@ -128,6 +128,14 @@ describe('local label detector (model in a worker thread)', () => {
     }
   });
 
+  it('analyses bytes already in memory (the bench) and leaves them to the caller, for another run', async () => {
+    const bytes = photo('coffee'); // a Buffer, as readFile gives (the bench's case)
+    expect(names((await detector.analyseImage(bytes, 50)).labels)).toContain('Cup');
+    expect(bytes).toEqual(coffee);
+    expect(names((await detector.analyseImage(bytes, 50)).labels)).toContain('Cup');
+    await expect(detector.analyseImage(new TextEncoder().encode('not an image'), 50)).rejects.toThrow(/^InvalidImageFormatException/);
+  });
+
   it('refuses what Rekognition refuses, as ImageNotAnalysableError', async () => {
     await expect(detector.detect(image('notes.jpg'), 50)).rejects.toThrow(ImageNotAnalysableError);
     await expect(detector.detect(image('notes.jpg'), 50)).rejects.toThrow(/^InvalidImageFormatException/);

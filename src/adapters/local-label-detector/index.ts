@@ -149,13 +149,14 @@ export class LocalLabelDetector implements LabelDetector {
     return this.admit(() => this.analyseIn((id) => [{ type: 'object', id, bucket: image.bucket, key: image.key }, []], minConfidence));
   }
 
-  /** The same analysis on bytes already in memory (the bench); counts against the same bound. */
+  /** The same analysis on bytes already in memory (the bench); counts against the same bound. The caller keeps its bytes. */
   analyseImage(bytes: Uint8Array, minConfidence: number): Promise<Analysis> {
     return this.admit(() =>
       this.analyseIn((id) => {
-        // Its own buffer (it may be a slice of a larger one), moved to the worker without another copy.
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-        return [{ type: 'bytes', id, bytes: own }, [own.buffer as ArrayBuffer]];
+        // A copy, moved to the worker: moving the caller's own buffer would empty it for the caller
+        // (and Node drops, silently, a message whose transfer list holds an already-moved buffer).
+        const own = new Uint8Array(bytes); // a copy, even of a Buffer (whose slice() is a view)
+        return [{ type: 'bytes', id, bytes: own }, [own.buffer]];
       }, minConfidence),
     );
   }

@@ -45,8 +45,8 @@ export const readObject = async (s3: S3Client, bucket: string, key: string, maxO
 };
 
 /** The encoded image a message names: read from S3, or the bytes it carries; JPEG or PNG only (no need to decode anything else). */
-export const encodedImage = async (m: ToWorker, s3: S3Client, maxObjectBytes: number): Promise<Uint8Array> => {
-  const bytes = m.type === 'object' ? await readObject(s3, m.bucket, m.key, maxObjectBytes) : m.bytes;
+export const encodedImage = async (m: ToWorker, s3: () => S3Client, maxObjectBytes: number): Promise<Uint8Array> => {
+  const bytes = m.type === 'object' ? await readObject(s3(), m.bucket, m.key, maxObjectBytes) : m.bytes;
   if (!isJpegOrPng(bytes)) throw new ImageNotAnalysableError(INVALID_FORMAT);
   return bytes;
 };
