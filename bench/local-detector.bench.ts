@@ -42,7 +42,7 @@ idle.enable();
 await new Promise((r) => setTimeout(r, 3000));
 idle.disable();
 
-// Sequential: one image at a time, end to end (format check, decode + resize and inference, all in the worker).
+// Sequential: one image at a time, end to end (format check, decoding and inference: all in the worker).
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 const sequential: { name: string; totalMs: number; a: Analysis }[] = [];

@@ -25,7 +25,7 @@ const MAX_OBJECT_BYTES = 150_000;
 /**
  * The worker reads each object itself, with a real SDK client, from the project's local S3 (SigV4
  * verified) with credentials drawn for this file: only the env the detector is given can open it.
- * S3 answers the worker cannot get from it (throttling, a body shorter than announced) are in
+ * S3 answers the local S3 does not give (throttling, a body longer than announced, a dropped connection) are in
  * local-label-detector-read.test.ts.
  */
 const withObjects = async (objects: Record<string, Uint8Array>): Promise<Harness & { env: Record<string, string> }> => {
