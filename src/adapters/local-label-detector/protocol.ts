@@ -4,7 +4,7 @@ import type { RawDetection } from './taxonomy.js';
 export type ToWorker =
   /** An S3 object: the worker reads it (GetObject, its own client) and decodes it; the main thread only routes. */
   | { type: 'object'; id: number; bucket: string; key: string }
-  /** Encoded bytes already in memory (the bench), moved to the worker without a copy. */
+  /** Encoded bytes already in memory (the bench): the detector's own copy of them, moved to the worker (transferred). */
   | { type: 'bytes'; id: number; bytes: Uint8Array };
 
 export interface WarmUp {
