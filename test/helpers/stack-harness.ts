@@ -107,6 +107,7 @@ export interface RegisterBody {
   user_id: string | number;
   picture_id: number;
   post: { trip_id: number | null; location_id: number | null; content: string };
+  byte_size?: number;
 }
 export interface ReceiverReply {
   file_name: string;

@@ -25,10 +25,24 @@ export interface Header {
   orientation?: number;
 }
 
+/**
+ * The format the signature names. image-size's PNG check throws (a TypeError) when the PNG
+ * signature is followed by anything but an IHDR chunk: that is a file that can never decode,
+ * not a transient fault, so it must become invalid_image rather than escape as a retryable error.
+ */
+const sniffFormat = (bytes: Uint8Array): Header['format'] => {
+  try {
+    if (JPG.validate(bytes)) return 'jpeg';
+    if (PNG_HEADER.validate(bytes)) return 'png';
+  } catch (e) {
+    throw new PermanentImageError('invalid_image', (e as Error).message);
+  }
+  throw new PermanentImageError('invalid_image');
+};
+
 /** Format and declared dimensions, from the first bytes; throws PermanentImageError. */
 export const readHeader = (bytes: Uint8Array): Header => {
-  const format = JPG.validate(bytes) ? 'jpeg' : PNG_HEADER.validate(bytes) ? 'png' : undefined;
-  if (!format) throw new PermanentImageError('invalid_image');
+  const format = sniffFormat(bytes);
   let size;
   try {
     size = (format === 'jpeg' ? JPG : PNG_HEADER).calculate(bytes);

@@ -48,3 +48,20 @@ describe('originals that can never make variants', () => {
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
   });
 });
+
+describe('a PNG signature followed by junk', () => {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+  it('is invalid_image, a permanent refusal (image-size throws a TypeError when no IHDR follows)', async () => {
+    for (const junk of [Buffer.alloc(4096, 0x41), Buffer.from('garbage, not a chunk at all'), Buffer.alloc(0)]) {
+      const e = await refusal(Buffer.concat([signature, junk]));
+      expect(e.code).toBe('invalid_image');
+    }
+  });
+
+  it('so is one whose first chunk is not IHDR, even when the rest are valid chunks', async () => {
+    const png = bombPng(64, 64);
+    const withoutIhdr = Buffer.concat([signature, png.subarray(8 + 25)]); // IDAT first
+    expect((await refusal(withoutIhdr)).code).toBe('invalid_image');
+  });
+});
