@@ -15,6 +15,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   InvalidArgument: 400,
   InvalidBucketName: 400,
   InvalidDigest: 400,
+  InvalidRange: 416,
   InvalidRequest: 400,
   NotImplemented: 501,
   RequestTimeTooSkewed: 403,

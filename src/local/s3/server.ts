@@ -8,8 +8,9 @@ import { answerPreflight, crossOriginHeaders } from './cors.js';
 import { addRequestIdsToErrorXml, renderErrorXml, S3Error, toS3Error } from './errors.js';
 import { objectCreatedNotification, type ObjectCreated, type S3EventNotification } from './events.js';
 import { startObjectStore, type ObjectStore } from './object-store.js';
-import { assertStorableTarget, encodedObjectPath, objectCreatedEventName, parseTarget, storeHeaders, storePath } from './operations.js';
+import { assertStorableTarget, encodedObjectPath, objectCreatedEventName, parseTarget, storeHeaders, storePath, type Target } from './operations.js';
 import { payloadExpectations, spoolAndVerify } from './payload.js';
+import { firstBytes, resolveRange, storeRangeHeader, type RangeAnswer } from './range.js';
 import { newRequestIds, type RequestIds } from './request-ids.js';
 import { authenticate, type SigV4Verifier } from './sigv4.js';
 
@@ -133,15 +134,14 @@ async function forwardVerified(req: IncomingMessage, res: ServerResponse, contex
   const auth = authenticate(req, rawPath, query, context.verifier);
   const target = parseTarget(rawPath);
   assertStorableTarget(target);
+  const range = await objectRange(req, res, target, context);
   const body = await spoolAndVerify(req, context.spoolDir, payloadExpectations(req, auth));
   try {
     const hasBody = body.path !== undefined || method === 'PUT' || method === 'POST';
-    const storeResponse = await context.store.send({
-      method,
-      path: storePath(rawPath, query),
-      headers: storeHeaders(req.headers, hasBody ? body.size : undefined),
-      bodyFile: body.path,
-    });
+    const headers = storeHeaders(req.headers, hasBody ? body.size : undefined);
+    delete headers.range;
+    if (range.kind === 'part') headers.range = storeRangeHeader(range);
+    const storeResponse = await context.store.send({ method, path: storePath(rawPath, query), headers, bodyFile: body.path });
     const status = storeResponse.statusCode ?? 500;
     const eventName = status < 300 ? objectCreatedEventName(method, target, query, req.headers) : undefined;
     if (eventName && target.bucket && target.key) {
@@ -153,13 +153,32 @@ async function forwardVerified(req: IncomingMessage, res: ServerResponse, contex
         console.error(`local S3: ${target.bucket}/${target.key} vanished before its ${eventName} notification`);
       }
     }
-    await relay(storeResponse, req, res, ids);
+    await relay(storeResponse, req, res, ids, range);
   } finally {
     if (body.path) await rm(body.path, { force: true });
   }
 }
 
-async function relay(storeResponse: IncomingMessage, req: IncomingMessage, res: ServerResponse, ids: RequestIds): Promise<void> {
+/** A GET of an object with a Range header: resolved against the stored size (a missing object is the store's 404). */
+async function objectRange(req: IncomingMessage, res: ServerResponse, target: Target, context: Context): Promise<RangeAnswer & { size?: number }> {
+  if (req.method !== 'GET' || !target.bucket || !target.key || req.headers.range === undefined) return { kind: 'whole' };
+  const stored = await context.store.headObject(encodedObjectPath(target.bucket, target.key));
+  if (!stored) return { kind: 'whole' };
+  try {
+    return { ...resolveRange(req.headers.range, stored.size), size: stored.size };
+  } catch (error) {
+    res.setHeader('Content-Range', `bytes */${stored.size}`);
+    throw error;
+  }
+}
+
+async function relay(
+  storeResponse: IncomingMessage,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ids: RequestIds,
+  range: RangeAnswer & { size?: number },
+): Promise<void> {
   const status = storeResponse.statusCode ?? 500;
   for (const [name, value] of Object.entries(storeResponse.headers)) {
     if (value !== undefined && !HOP_BY_HOP_HEADERS.has(name)) res.setHeader(name, value);
@@ -174,6 +193,13 @@ async function relay(storeResponse: IncomingMessage, req: IncomingMessage, res: 
     return;
   }
   res.statusCode = status;
+  if (range.kind === 'part' && status === 206) {
+    const length = range.end - range.start + 1;
+    res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${range.size}`);
+    res.setHeader('Content-Length', length);
+    await pipeline(storeResponse, firstBytes(length), res).catch(() => res.destroy());
+    return;
+  }
   // Streams the object straight through (GET bodies are never buffered).
   await pipeline(storeResponse, res).catch(() => res.destroy());
 }
