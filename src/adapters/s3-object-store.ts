@@ -36,6 +36,23 @@ export class S3ObjectStore implements ObjectStore {
     return { url, headers };
   }
 
+  async readStart(key: string, bytes: number): Promise<{ start: Uint8Array; size: number }> {
+    let out;
+    try {
+      out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+    } catch (e) {
+      // S3 answers 416 InvalidRange to a range of an empty object (it has no byte 0).
+      if ((e as Error).name === 'InvalidRange' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) {
+        return { start: new Uint8Array(0), size: 0 };
+      }
+      throw e;
+    }
+    const start = await out.Body!.transformToByteArray();
+    // `Content-Range: bytes 0-65535/<total>`; a store that ignored the range sent the whole object.
+    const total = /\/(\d+)$/.exec(out.ContentRange ?? '')?.[1];
+    return { start, size: total === undefined ? start.byteLength : Number(total) };
+  }
+
   async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     if ((out.ContentLength ?? 0) > maxBytes) {

@@ -5,6 +5,7 @@
  * reads — the preview when the original is beyond Rekognition's 15 MB S3 limit.
  */
 import {
+  HEADER_PREFIX_BYTES,
   MAX_ORIGINAL_BYTES,
   PermanentImageError,
   REKOGNITION_MAX_S3_BYTES,
@@ -31,7 +32,12 @@ export interface MakeVariantsDeps {
 export const createMakeVariants =
   ({ objects, processor, log }: MakeVariantsDeps): MakeVariants =>
   async (imageKey, originalKey) => {
-    const original = await objects.read(originalKey, MAX_ORIGINAL_BYTES);
+    // The first bytes first: a file that is no image, or too large, fails without tens of MB read.
+    const { start, size } = await objects.readStart(originalKey, HEADER_PREFIX_BYTES);
+    if (size > MAX_ORIGINAL_BYTES) throw new PermanentImageError('too_large', `object of ${size} bytes`);
+    const complete = start.byteLength >= size;
+    processor.checkHeader(start, complete);
+    const original = complete ? start : await objects.read(originalKey, MAX_ORIGINAL_BYTES);
     if (!original) throw new PermanentImageError('too_large', `object larger than ${MAX_ORIGINAL_BYTES} bytes`);
     const timings: Record<string, number> = {};
     const made = await processor.makeVariants(original, (phase, ms) => (timings[`${phase}_ms`] = Math.round(ms)));

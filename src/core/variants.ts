@@ -28,6 +28,13 @@ export const MAX_PIXELS = 100_000_000;
 /** Largest original accepted at upload (bytes): enforced by the receiver and the signed PUT (defined with the wire limits). */
 export { MAX_ORIGINAL_BYTES };
 
+/**
+ * How much of an original is read to judge its header before the whole object is (one ranged
+ * GET): a PNG's IHDR is in its first 33 bytes; a JPEG's frame header follows its metadata
+ * blocks (EXIF, ICC), usually within 64 KiB — beyond it the full read decides.
+ */
+export const HEADER_PREFIX_BYTES = 64 * 1024;
+
 /** Rekognition reads an S3 object of at most 15 MB (15,728,640 bytes); a larger original is analysed on its preview. */
 export const REKOGNITION_MAX_S3_BYTES = 15 * 1024 * 1024;
 

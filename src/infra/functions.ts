@@ -92,7 +92,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     env: [...keys(AnalyzerConfig), ...EVENTS_ENV],
     permissions: [
       { actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], on: 'table' },
-      { actions: ['s3:GetObject'], on: 'objects' }, // HeadObject, the original for the variants, and Rekognition reads the object as this role
+      { actions: ['s3:GetObject'], on: 'objects' }, // HeadObject, the original's first bytes (a ranged GET needs nothing more) and the whole for the variants; Rekognition reads the object as this role
       { actions: ['s3:PutObject'], on: 'variants' }, // writes thumb and preview under variants/ only, never an original
       { actions: ['s3:ListBucket'], on: 'bucket' }, // so HeadObject of a deleted object is a 404, not a 403
       { actions: ['rekognition:DetectLabels'], on: 'any' }, // has no resource-level permissions

@@ -14,5 +14,10 @@ export interface EncodedVariant {
  * other error is transient.
  */
 export interface ImageProcessor {
+  /**
+   * Judges an original by its first bytes (the whole object when `complete`) before it is read
+   * in full: throws PermanentImageError when they prove it can never decode, else returns.
+   */
+  checkHeader(start: Uint8Array, complete: boolean): void;
   makeVariants(original: Uint8Array, trace?: (phase: string, ms: number) => void): Promise<EncodedVariant[]>;
 }

@@ -11,6 +11,8 @@ export interface ObjectStore {
   presignDownload(key: string, expiresIn: number): Promise<string>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** The first `bytes` bytes of the object (all of it when smaller) and its total size: one ranged read. */
+  readStart(key: string, bytes: number): Promise<{ start: Uint8Array; size: number }>;
   /** The object's bytes; undefined when it is larger than `maxBytes` (not read). */
   read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /** Writes an object the system made (a variant). */

@@ -40,19 +40,48 @@ const sniffFormat = (bytes: Uint8Array): Header['format'] => {
   throw new PermanentImageError('invalid_image');
 };
 
+type Declared = { width?: number; height?: number; orientation?: number };
+
+/** Dimensions (and a JPEG's EXIF orientation) the header declares; throws when it holds none. */
+const declaredSize = (format: Header['format'], bytes: Uint8Array): Declared => (format === 'jpeg' ? JPG : PNG_HEADER).calculate(bytes);
+
+/** Refuses what the declared size alone proves: no pixels, or more than MAX_PIXELS (a decompression bomb). */
+const judgeSize = (format: Header['format'], { width, height, orientation }: Declared): Header => {
+  if (!(width! > 0 && height! > 0)) throw new PermanentImageError('invalid_image', 'no dimensions in the header');
+  if (width! * height! > MAX_PIXELS) throw new PermanentImageError('too_large', `${width}×${height} declared`);
+  return orientation === undefined ? { format, width: width!, height: height! } : { format, width: width!, height: height!, orientation };
+};
+
 /** Format and declared dimensions, from the first bytes; throws PermanentImageError. */
 export const readHeader = (bytes: Uint8Array): Header => {
   const format = sniffFormat(bytes);
   let size;
   try {
-    size = (format === 'jpeg' ? JPG : PNG_HEADER).calculate(bytes);
+    size = declaredSize(format, bytes);
   } catch (e) {
     throw new PermanentImageError('invalid_image', (e as Error).message);
   }
-  const { width, height, orientation } = size;
-  if (!(width > 0 && height > 0)) throw new PermanentImageError('invalid_image', 'no dimensions in the header');
-  if (width * height > MAX_PIXELS) throw new PermanentImageError('too_large', `${width}×${height} declared`);
-  return orientation === undefined ? { format, width, height } : { format, width, height, orientation };
+  return judgeSize(format, size);
+};
+
+/**
+ * The same judgement on the first bytes of an original, before the rest is read (at least
+ * HEADER_PREFIX_BYTES, or the whole object when `complete`). Throws PermanentImageError when
+ * they prove it can never decode — a signature that is neither JPEG nor PNG, a PNG without its
+ * IHDR, no or too many declared pixels (what the full read would refuse, as the header is the
+ * same bytes); returns the header when they hold it; undefined when they do not yet (a JPEG whose
+ * frame header lies beyond them, after large metadata blocks): the full read decides.
+ */
+export const checkHeaderPrefix = (start: Uint8Array, complete: boolean): Header | undefined => {
+  if (complete) return readHeader(start);
+  const format = sniffFormat(start);
+  let size;
+  try {
+    size = declaredSize(format, start);
+  } catch {
+    return undefined; // cut short by the prefix, not proven broken
+  }
+  return judgeSize(format, size);
 };
 
 /** jpeg-js accounts its own allocations: RGBA output plus its coefficient and line buffers. */

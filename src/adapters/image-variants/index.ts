@@ -8,7 +8,7 @@ import jpeg from 'jpeg-js';
 import { Pica } from 'pica';
 import { fitWithin, VARIANT_CONTENT_TYPE, VARIANT_LONG_SIDE, type VariantName } from '../../core/variants.js';
 import type { EncodedVariant, ImageProcessor } from '../../ports/image-processor.js';
-import { decodeImage } from './decode.js';
+import { checkHeaderPrefix, decodeImage } from './decode.js';
 import { applyOrientation, type Rgba } from './orientation.js';
 
 /** JPEG quality of each variant: the thumb is small enough that 78 shows no blocking. */
@@ -31,6 +31,10 @@ export class JsImageProcessor implements ImageProcessor {
     // jpeg-js writes JFIF only: no EXIF, GPS, ICC or comment block of the original survives.
     const { data } = jpeg.encode({ data: img.data, width: img.width, height: img.height }, QUALITY[name]);
     return { name, width: img.width, height: img.height, contentType: VARIANT_CONTENT_TYPE, body: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  }
+
+  checkHeader(start: Uint8Array, complete: boolean): void {
+    checkHeaderPrefix(start, complete);
   }
 
   /** `trace` receives each phase's duration (for logs and the bench). */
