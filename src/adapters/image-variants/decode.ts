@@ -7,6 +7,7 @@
  */
 import { JPG } from 'image-size/types/jpg';
 import { PNG as PNG_HEADER } from 'image-size/types/png';
+import exifReader from 'exif-reader';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { MAX_PIXELS, PermanentImageError } from '../../core/variants.js';
@@ -14,7 +15,7 @@ import type { Rgba } from './orientation.js';
 
 export interface Decoded extends Rgba {
   format: 'jpeg' | 'png';
-  /** EXIF orientation (1–8) of a JPEG, when it has one. */
+  /** EXIF orientation (1–8): a JPEG's APP1 block or a PNG's eXIf chunk, when it has one. */
   orientation?: number;
 }
 
@@ -131,6 +132,30 @@ const decodePng = (bytes: Uint8Array): Rgba => {
   return { data, width: png.width, height: png.height };
 };
 
+/**
+ * The EXIF orientation in a PNG's eXIf chunk (before or after IDAT: the spec allows both, once).
+ * pngjs skips ancillary chunks, so the chunk list is walked here (lengths only, no copy); the EXIF
+ * is read by exif-reader. A malformed eXIf is ignored, as browsers do: the image still decodes.
+ */
+const pngOrientation = (bytes: Uint8Array): number | undefined => {
+  const png = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 8; at + 8 <= png.length; ) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    if (type === 'IEND') return undefined;
+    if (type === 'eXIf') {
+      try {
+        const orientation = exifReader(png.subarray(at + 8, at + 8 + length)).Image?.Orientation;
+        return Number.isInteger(orientation) && orientation! >= 1 && orientation! <= 8 ? orientation : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    at += 12 + length;
+  }
+  return undefined;
+};
+
 /** Header check, then a full decode to opaque RGBA. */
 export const decodeImage = (bytes: Uint8Array): Decoded => {
   const header = readHeader(bytes);
@@ -138,6 +163,7 @@ export const decodeImage = (bytes: Uint8Array): Decoded => {
   // The header is what was checked: a body that decodes to other dimensions is not trusted.
   if (pixels.width * pixels.height > MAX_PIXELS) throw new PermanentImageError('too_large');
   const decoded: Decoded = { ...pixels, format: header.format };
-  if (header.orientation !== undefined) decoded.orientation = header.orientation;
+  const orientation = header.format === 'png' ? pngOrientation(bytes) : header.orientation;
+  if (orientation !== undefined) decoded.orientation = orientation;
   return decoded;
 };

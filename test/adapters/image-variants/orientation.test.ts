@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { JsImageProcessor } from '../../../src/adapters/image-variants/index.js';
-import { twoColourJpeg } from '../../helpers/variant-images.js';
+import { exifTiff, twoColourJpeg, twoColourPngWithExif } from '../../helpers/variant-images.js';
 
 const processor = new JsImageProcessor();
 
@@ -44,6 +44,30 @@ describe('EXIF orientation', () => {
     const redAt = (raw: Buffer, x: number, y: number) => raw[(y * w + x) * 3]! > 128;
     for (const [x, y] of [[2, 2], [w - 3, 2], [2, h - 3], [w - 3, h - 3]] as const) {
       expect(redAt(actual.data, x, y), `corner ${x},${y}`).toBe(redAt(expected.data, x, y));
+    }
+  });
+});
+
+describe('PNG eXIf orientation', () => {
+  it.each(['before-idat', 'after-idat'] as const)('shows an orientation-6 PNG (eXIf %s) upright: the stored left half becomes the top', async (where) => {
+    const original = await twoColourPngWithExif(120, 60, await exifTiff(6), where);
+    expect((await sharp(original).metadata()).width).toBe(120); // a valid PNG, stored sideways
+    const preview = (await processor.makeVariants(original)).find((v) => v.name === 'preview')!;
+    expect([preview.width, preview.height]).toEqual([60, 120]);
+    const top = await meanAt(preview.body, 10, 5, 40, 40);
+    const bottom = await meanAt(preview.body, 10, 75, 40, 40);
+    expect(top[0]).toBeGreaterThan(200); // red
+    expect(bottom[2]).toBeGreaterThan(200); // blue
+  });
+
+  it('a PNG with orientation 1, or a malformed eXIf chunk, is left as stored', async () => {
+    const upright = await twoColourPngWithExif(120, 60, await exifTiff(1));
+    const unreadable = Buffer.from(await exifTiff(6));
+    unreadable.write('XX', 0, 'latin1'); // no byte order mark: not EXIF at all
+    const broken = await twoColourPngWithExif(120, 60, unreadable);
+    for (const original of [upright, broken]) {
+      const preview = (await processor.makeVariants(original)).find((v) => v.name === 'preview')!;
+      expect([preview.width, preview.height]).toEqual([120, 60]);
     }
   });
 });
