@@ -30,10 +30,12 @@ export interface Header {
  * The format the signature names. image-size's PNG check throws (a TypeError) when the PNG
  * signature is followed by anything but an IHDR chunk: that is a file that can never decode,
  * not a transient fault, so it must become invalid_image rather than escape as a retryable error.
+ * A JPEG's SOI is always followed by a marker (FF D8 FF): image-size checks FF D8 only and then
+ * scans leniently, so junk after FF D8 would read as a random, often "too large", frame size.
  */
 const sniffFormat = (bytes: Uint8Array): Header['format'] => {
   try {
-    if (JPG.validate(bytes)) return 'jpeg';
+    if (JPG.validate(bytes) && bytes[2] === 0xff) return 'jpeg';
     if (PNG_HEADER.validate(bytes)) return 'png';
   } catch (e) {
     throw new PermanentImageError('invalid_image', (e as Error).message);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { JsImageProcessor } from '../../../src/adapters/image-variants/index.js';
 import { FAILURE_SENTENCES, PermanentImageError } from '../../../src/core/variants.js';
@@ -63,5 +64,18 @@ describe('a PNG signature followed by junk', () => {
     const png = bombPng(64, 64);
     const withoutIhdr = Buffer.concat([signature, png.subarray(8 + 25)]); // IDAT first
     expect((await refusal(withoutIhdr)).code).toBe('invalid_image');
+  });
+});
+
+describe('a JPEG start of image followed by junk', () => {
+  /** Deterministic junk: SHA-256 in counter mode. */
+  const junk = (seed: string, bytes: number) =>
+    Buffer.concat(Array.from({ length: Math.ceil(bytes / 32) }, (_, i) => createHash('sha256').update(`${seed}:${i}`).digest())).subarray(0, bytes);
+
+  it('is invalid_image, not a random frame size read from the junk (a JPEG marker always follows FF D8)', async () => {
+    // image-size alone reads this junk as a frame of 8325 × 29026 pixels (too_large).
+    const file = Buffer.concat([Buffer.from([0xff, 0xd8]), junk('e', 256 * 1024)]);
+    expect(file[2]).not.toBe(0xff);
+    expect((await refusal(file)).code).toBe('invalid_image');
   });
 });
