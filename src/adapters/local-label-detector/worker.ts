@@ -2,7 +2,7 @@
  * The local label detector's worker thread: loads the model once, then for each posted
  * image (an S3 object it reads itself with its own client, or encoded bytes moved here without
  * a copy) decodes it with sharp — at most DECODES_AT_ONCE at a time, one libvips thread each
- * (2 cores) — and runs one inference at a time. The stack's main thread never reads, decodes or
+ * (2 cores) — into its views (views.ts), and runs one image's inferences at a time. The stack's main thread never reads, decodes or
  * holds the image: it only routes messages and answers.
  * Started through boot.mjs (which registers the TypeScript loader when running from source).
  */
@@ -14,9 +14,8 @@ import type { Env } from '../../config.js';
 import { ImageNotAnalysableError } from '../../ports/label-detector.js';
 import { s3Client } from '../aws-clients/s3.js';
 import { decodeViews } from './image.js';
-import { detect, INPUT_SIZE, loadModel, suppressPerClass } from './model.js';
-import type { RawDetection } from './taxonomy.js';
-import { reconcileViews, toImageBox, type Box, type ViewDetections } from './views.js';
+import { detect, INPUT_SIZE, loadModel } from './model.js';
+import { detectViews } from './multi-scale.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { encodedImage, ObjectReadError } from './read-object.js';
 
@@ -58,31 +57,30 @@ try {
         notAnalysable: e instanceof ImageNotAnalysableError,
         ...(e instanceof ObjectReadError ? { readError: e.sdkName } : {}),
       });
-    // The read step (S3 or the posted bytes): I/O, so it waits for no decode slot.
-    void encodedImage(m, s3, maxObjectBytes).then((bytes) => decodeSlot(async () => {
-      const t = performance.now();
-      const image = await decodeViews(bytes, maxInputPixels, multiScale);
-      return { image, decodeMs: performance.now() - t };
-    })).then(({ image, decodeMs }) => {
-      const decodedAt = performance.now();
-      inference = inference.then(async () => {
-        const t = performance.now();
-        try {
-          // Every view in turn, its boxes in the working copy's pixels; full-frame boxes re-judged by the
-          // tiles; the same object seen in several views kept once; then boxes in the image's own pixels.
-          const seen: ViewDetections<RawDetection>[] = [];
-          for (const view of image.views) {
-            const found = await detect(model, view.pixels);
-            seen.push({ region: view.region, detections: found.map((d) => ({ ...d, box: toImageBox(d.box, view.region, view.fit) })) });
-          }
-          const merged = await suppressPerClass(reconcileViews(seen), Math.max(image.width, image.height));
-          const detections = merged.map((d) => ({ ...d, box: d.box.map((v) => v * image.pixelScale) as Box }));
-          post({ type: 'result', id: m.id, detections, views: image.views.length, decodeMs, queueMs: t - decodedAt, inferenceMs: performance.now() - t });
-        } catch (e) {
-          fail(e);
-        }
-      });
-    }, fail);
+    // The read step (S3 or the posted bytes): I/O, so it waits for no decode slot. A decode slot is then held
+    // until the image's inference begins: decoded views wait for the model at most DECODES_AT_ONCE at a time.
+    void encodedImage(m, s3, maxObjectBytes)
+      .then((bytes) =>
+        decodeSlot(async () => {
+          const t = performance.now();
+          const image = await decodeViews(bytes, maxInputPixels, multiScale);
+          const decodedAt = performance.now();
+          let begun: () => void = () => {};
+          const begins = new Promise<void>((resolve) => (begun = resolve));
+          inference = inference.then(async () => {
+            begun();
+            const started = performance.now();
+            try {
+              const detections = await detectViews(model, image);
+              post({ type: 'result', id: m.id, detections, views: image.views.length, decodeMs: decodedAt - t, queueMs: started - decodedAt, inferenceMs: performance.now() - started });
+            } catch (e) {
+              fail(e);
+            }
+          });
+          await begins;
+        }),
+      )
+      .catch(fail);
   });
   post({ type: 'ready', importedAt, loadMs, firstInferenceMs, backend, simd, threadId });
 } catch (e) {
