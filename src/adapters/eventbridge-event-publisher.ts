@@ -15,22 +15,42 @@ export const toEventBridgeEntry = ({ event }: OutgoingEvent, busName = 'default'
   Time: new Date(event.timestamp),
 });
 
+/** Pauses before sending the refused entries again (AWS: retry the failed entries of a PutEvents). */
+const RETRY_DELAYS_MS = [100, 400];
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** The same events on the account's default event bus (API §8), for any AWS consumer. */
 export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly busName = 'default',
+    private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
   ) {}
 
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += MAX_ENTRIES) {
-      const entries = events.slice(i, i + MAX_ENTRIES).map((e) => toEventBridgeEntry(e, this.busName));
-      const out = await this.client.send(new PutEventsCommand({ Entries: entries }));
-      // PutEvents answers 200 with per-entry failures; a lost entry must not pass silently.
-      if (out.FailedEntryCount) {
+      await this.put(events.slice(i, i + MAX_ENTRIES).map((e) => toEventBridgeEntry(e, this.busName)));
+    }
+  }
+
+  /**
+   * PutEvents answers 200 with per-entry failures (throttling, an internal failure): those
+   * entries, and only those, are sent again after a pause; still refused → an error, never
+   * a silent loss (the caller logs and counts it: EventsNotPublished, alarmed in AWS).
+   */
+  private async put(entries: PutEventsRequestEntry[]): Promise<void> {
+    let pending = entries;
+    for (let attempt = 0; ; attempt++) {
+      const out = await this.client.send(new PutEventsCommand({ Entries: pending }));
+      if (!out.FailedEntryCount) return;
+      const refused = pending.filter((_, i) => out.Entries?.[i]?.ErrorCode);
+      const delay = this.retryDelaysMs[attempt];
+      if (delay === undefined || refused.length === 0) {
         const codes = [...new Set((out.Entries ?? []).map((e) => e.ErrorCode).filter(Boolean))].join(', ');
-        throw new PublishFailedError(`EventBridge refused ${out.FailedEntryCount} of ${entries.length} events (${codes})`);
+        throw new PublishFailedError(`EventBridge refused ${out.FailedEntryCount} of ${pending.length} events (${codes}) after ${attempt + 1} attempts`);
       }
+      await sleep(delay);
+      pending = refused;
     }
   }
 }

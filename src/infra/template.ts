@@ -222,6 +222,14 @@ const ALARMS: { id: string; description: string; namespace: string; metric: stri
     statistic: 'Sum',
   },
   {
+    id: 'EventsNotPublishedAlarm',
+    description: 'Completion events (image.analysed, image.deleted) could not be published after retries: webhooks and EventBridge consumers missed them (the events are in the logs)',
+    namespace: METRICS_NAMESPACE,
+    metric: 'EventsNotPublished',
+    dimension: ['service', SERVICE_NAME], // Powertools Metrics' default dimension
+    statistic: 'Sum',
+  },
+  {
     id: 'AuthorizerErrorsAlarm',
     description: 'The authorizer is failing (e.g. it cannot read the JWT secret): every request gets a 500',
     namespace: 'AWS/Lambda',

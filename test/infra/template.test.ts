@@ -263,4 +263,17 @@ describe('deployable on a brand-new account', () => {
     expect(alarms.length).toBeGreaterThanOrEqual(3);
     for (const [id, a] of alarms) expect(a.Properties.AlarmActions, id).toEqual({ 'Fn::If': ['HasAlarmEmail', [{ Ref: 'AlarmTopic' }], { Ref: 'AWS::NoValue' }] });
   });
+
+  it('alarms on completion events that could not be published, on the metric and dimension the functions emit', () => {
+    // Powertools Metrics writes <namespace>/<metric> with the dimension service=<service name>, both from each function's environment.
+    const { Variables } = template.Resources.AnalyzerFunction.Properties.Environment;
+    expect(template.Resources.EventsNotPublishedAlarm.Properties).toMatchObject({
+      Namespace: Variables.POWERTOOLS_METRICS_NAMESPACE,
+      MetricName: 'EventsNotPublished',
+      Dimensions: [{ Name: 'service', Value: Variables.POWERTOOLS_SERVICE_NAME }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
 });
