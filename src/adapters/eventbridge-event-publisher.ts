@@ -1,7 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DETAIL_TYPES, EVENTBRIDGE_SOURCE, type OutgoingEvent } from '../core/image-events.js';
 import type { Env } from '../config.js';
-import { PublishFailedError, type EventPublisher } from '../ports/event-publisher.js';
+import type { EventPublisher } from '../ports/event-publisher.js';
+import { RETRY_DELAYS_MS, sendRetryingRefused } from './retry-refused.js';
 import { awsClientOptions } from './aws-clients/common.js';
 
 /** PutEvents takes at most 10 entries per call. */
@@ -15,10 +16,6 @@ export const toEventBridgeEntry = ({ event }: OutgoingEvent, busName = 'default'
   Time: new Date(event.timestamp),
 });
 
-/** Pauses before sending the refused entries again (AWS: retry the failed entries of a PutEvents). */
-const RETRY_DELAYS_MS = [100, 400];
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** The same events on the account's default event bus (API §8), for any AWS consumer. */
 export class EventBridgePublisher implements EventPublisher {
   constructor(
@@ -29,28 +26,17 @@ export class EventBridgePublisher implements EventPublisher {
 
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += MAX_ENTRIES) {
-      await this.put(events.slice(i, i + MAX_ENTRIES).map((e) => toEventBridgeEntry(e, this.busName)));
-    }
-  }
-
-  /**
-   * PutEvents answers 200 with per-entry failures (throttling, an internal failure): those
-   * entries, and only those, are sent again after a pause; still refused → an error, never
-   * a silent loss (the caller logs and counts it: EventsNotPublished, alarmed in AWS).
-   */
-  private async put(entries: PutEventsRequestEntry[]): Promise<void> {
-    let pending = entries;
-    for (let attempt = 0; ; attempt++) {
-      const out = await this.client.send(new PutEventsCommand({ Entries: pending }));
-      if (!out.FailedEntryCount) return;
-      const refused = pending.filter((_, i) => out.Entries?.[i]?.ErrorCode);
-      const delay = this.retryDelaysMs[attempt];
-      if (delay === undefined || refused.length === 0) {
-        const codes = [...new Set((out.Entries ?? []).map((e) => e.ErrorCode).filter(Boolean))].join(', ');
-        throw new PublishFailedError(`EventBridge refused ${out.FailedEntryCount} of ${pending.length} events (${codes}) after ${attempt + 1} attempts`);
-      }
-      await sleep(delay);
-      pending = refused;
+      const entries = events.slice(i, i + MAX_ENTRIES).map((e) => toEventBridgeEntry(e, this.busName));
+      await sendRetryingRefused(
+        entries,
+        async (pending) => {
+          const out = await this.client.send(new PutEventsCommand({ Entries: pending }));
+          const failed = (out.Entries ?? []).map((e, n) => ({ e, n })).filter(({ e }) => e.ErrorCode);
+          return { refused: out.FailedEntryCount ? failed.map(({ n }) => pending[n]!) : [], codes: failed.map(({ e }) => e.ErrorCode) };
+        },
+        'EventBridge',
+        this.retryDelaysMs,
+      );
     }
   }
 }

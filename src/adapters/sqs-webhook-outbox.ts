@@ -1,7 +1,8 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { webhookBody, type OutgoingEvent } from '../core/image-events.js';
 import type { Env } from '../config.js';
-import { PublishFailedError, type EventPublisher } from '../ports/event-publisher.js';
+import type { EventPublisher } from '../ports/event-publisher.js';
+import { RETRY_DELAYS_MS, sendRetryingRefused } from './retry-refused.js';
 import type { WebhookMessage } from './webhook-sender.js';
 import { awsClientOptions } from './aws-clients/common.js';
 
@@ -18,20 +19,22 @@ export class SqsWebhookOutbox implements EventPublisher {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
+    private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
   ) {}
 
   async publish(events: readonly OutgoingEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += MAX_ENTRIES) {
-      const batch = events.slice(i, i + MAX_ENTRIES);
-      const out = await this.client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: batch.map((e, n) => ({ Id: String(n), MessageBody: JSON.stringify(toWebhookMessage(e)) })),
-        }),
+      const entries = events.slice(i, i + MAX_ENTRIES).map((e, n) => ({ Id: String(n), MessageBody: JSON.stringify(toWebhookMessage(e)) }));
+      await sendRetryingRefused(
+        entries,
+        async (pending) => {
+          const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+          const failed = out.Failed ?? [];
+          return { refused: pending.filter((p) => failed.some((f) => f.Id === p.Id)), codes: failed.map((f) => f.Code) };
+        },
+        'the webhook queue',
+        this.retryDelaysMs,
       );
-      if (out.Failed?.length) {
-        throw new PublishFailedError(`the webhook queue refused ${out.Failed.length} of ${batch.length} events (${out.Failed.map((f) => f.Code).join(', ')})`);
-      }
     }
   }
 }

@@ -66,7 +66,7 @@ describe('EventBridgePublisher (real SDK client, loopback endpoint)', () => {
     refuse = (name) => name.startsWith('1-');
     await expect(publisher.publish(events(3))).rejects.toThrow(PublishFailedError);
     expect(calls.map((c) => c.entries.length)).toEqual([3, 1, 1]);
-    await expect(publisher.publish(events(3))).rejects.toThrow(/refused 1 of 1 events \(InternalFailure\) after 3 attempts/);
+    await expect(publisher.publish(events(3))).rejects.toThrow(/EventBridge refused 1 of 1 events \(InternalFailure\) after 3 attempts/);
     refuse = () => false;
   });
 });

@@ -266,8 +266,8 @@ describe('deployable on a brand-new account', () => {
 
   it('alarms on completion events that could not be published, on the metric and dimension the functions emit', () => {
     // Powertools Metrics writes <namespace>/<metric> with the dimension service=<service name>, both from each function's environment.
-    const { Variables } = template.Resources.AnalyzerFunction.Properties.Environment;
-    expect(template.Resources.EventsNotPublishedAlarm.Properties).toMatchObject({
+    const { Variables } = template.Resources.AnalyzerFunction!.Properties.Environment as { Variables: Record<string, string> };
+    expect(template.Resources.EventsNotPublishedAlarm!.Properties).toMatchObject({
       Namespace: Variables.POWERTOOLS_METRICS_NAMESPACE,
       MetricName: 'EventsNotPublished',
       Dimensions: [{ Name: 'service', Value: Variables.POWERTOOLS_SERVICE_NAME }],
