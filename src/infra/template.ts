@@ -428,6 +428,10 @@ export const buildTemplate = (code: Record<FunctionSpec['name'], string>): Obj =
       TableName: { Value: ref('ImagesTable') },
       QueueUrl: { Value: ref('UploadsQueue') },
       DeadLetterQueueUrl: { Value: ref('UploadsDeadLetterQueue') },
+      DeadLetterQueueArn: {
+        Description: 'Uploads that failed after every attempt; after fixing the cause: aws sqs start-message-move-task --source-arn <this> (back to the uploads queue)',
+        Value: getAtt('UploadsDeadLetterQueue', 'Arn'),
+      },
       JwtSecretArn: { Description: 'The Secrets Manager secret holding the JWT secret (rotate it here; the authorizer re-reads it within 5 minutes)', Value: ref('JwtSigningSecret') },
       AccessLogGroup: { Description: 'API access log (JSON, one line per request)', Value: ref('ApiAccessLogGroup') },
       ...WEBHOOK_OUTPUTS,

@@ -8,8 +8,18 @@ export interface BannerInfo {
   logLevel: string;
   /** Where completion events are POSTed (WEBHOOK_URL); undefined = no webhook. */
   webhookUrl?: string;
+  /** The uploads DLQ at start-up: moved back (REDRIVE_DLQ=true), and still there. */
+  deadLetters?: { redriven: number; waiting: number };
   startedInMs: number;
 }
+
+const describeDeadLetters = ({ redriven, waiting }: { redriven: number; waiting: number }): string | undefined => {
+  const parts = [
+    ...(redriven ? [`${redriven} failed upload${redriven === 1 ? '' : 's'} sent back for analysis (REDRIVE_DLQ)`] : []),
+    ...(waiting ? [`${waiting} failed upload${waiting === 1 ? '' : 's'} waiting; REDRIVE_DLQ=true npm start analyses them again`] : []),
+  ];
+  return parts.length ? parts.join('; ') : undefined;
+};
 
 const DETECTOR_NOTES: Record<string, string> = {
   warming: 'embedded model, loading (images wait for it)',
@@ -34,6 +44,7 @@ export const formatBanner = (b: BannerInfo): string => {
     ['Data', b.dataDir],
     ['Detector', describeDetector(b.labelDetector, b.detectorState)],
     ['Webhook', b.webhookUrl ?? 'off (WEBHOOK_URL not set)'],
+    ...(b.deadLetters && describeDeadLetters(b.deadLetters) ? [['DLQ', describeDeadLetters(b.deadLetters)!] as [string, string]] : []),
     ['Log level', `${b.logLevel} (LOG_LEVEL=debug|info|warn|error)`],
     ['Token', 'npm run -s token -- <user_id>'],
   ];

@@ -25,6 +25,7 @@ const stack = await startStack({
   dataDir,
   jwtSecret: process.env.JWT_SECRET,
   labelDetector: process.env.LABEL_DETECTOR,
+  redriveDeadLetters: process.env.REDRIVE_DLQ === 'true',
   log,
 }).catch(fail);
 process.off('uncaughtException', fail);
@@ -37,6 +38,7 @@ console.log(
     detectorState: stack.detectorState?.(),
     logLevel: log.level,
     webhookUrl: stack.webhookUrl && `${stack.webhookUrl} (signed with WEBHOOK_SECRET; undeliverable events in ${dataDir}/webhooks/dlq.jsonl)`,
+    deadLetters: stack.deadLetters,
     startedInMs: Date.now() - startedAt,
   }),
 );

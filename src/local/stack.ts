@@ -23,7 +23,7 @@ import { startTtlSweeper } from './dynamodb/ttl-sweeper.js';
 import { startGateway, type ProxyHandler } from './gateway/index.js';
 import { routesFor } from './handlers.js';
 import { s3TestEvent, startLocalS3 } from './s3/index.js';
-import { startEventSourcePoller, startLocalQueues } from './sqs/index.js';
+import { queueDepth, redriveDeadLetters, startEventSourcePoller, startLocalQueues } from './sqs/index.js';
 import { startLocalWebhooks, type LocalOutbox } from './webhooks/index.js';
 import { NO_EVENTS } from '../ports/event-publisher.js';
 import { createImagesHandler } from '../handlers/images.js';
@@ -68,6 +68,8 @@ export interface StackOptions {
   webhooks?: Env;
   visibilityTimeoutSeconds?: number;
   maxReceiveCount?: number;
+  /** Before polling, move every message of the uploads DLQ back to its queue (REDRIVE_DLQ=true npm start). */
+  redriveDeadLetters?: boolean;
   authorizerCacheTtlSeconds?: number;
   ttlSweepIntervalMs?: number;
   /** Where the stack reports requests, analysis retries and errors (default: errors only, on stderr). */
@@ -88,6 +90,8 @@ export interface Stack {
   webhooks?: LocalOutbox;
   queueUrl: string;
   dlqUrl: string;
+  /** At start-up: messages moved from the DLQ back to the queue (`redriveDeadLetters`), and those still in it. */
+  deadLetters: { redriven: number; waiting: number };
   /** The data directory, absolute. */
   dataDir: string;
   /** The LABEL_DETECTOR setting in force (`local`, `fixture:<path>`, `rekognition`). */
@@ -236,6 +240,9 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       notify: (n, delaySeconds) => notify(n, delaySeconds),
     });
 
+    // Uploads that failed after every attempt wait in the DLQ; REDRIVE_DLQ=true sends them back first.
+    const deadLetters = { redriven: o.redriveDeadLetters ? await redriveDeadLetters(sqs, queues.dlqUrl, queues.queueUrl) : 0, waiting: await queueDepth(sqs, queues.dlqUrl) };
+
     const poller = startEventSourcePoller({
       client: sqs,
       queueUrl: queues.queueUrl,
@@ -290,6 +297,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
       webhooks: webhooks?.outbox,
       queueUrl: queues.queueUrl,
       dlqUrl: queues.dlqUrl,
+      deadLetters,
       dataDir,
       labelDetector: env.LABEL_DETECTOR ?? 'local',
       ...(localDetector ? { detectorState: () => localDetector.state } : {}),

@@ -111,11 +111,19 @@ describe('lifecycle: expiry, refused uploads, failures, restart', () => {
     expect((await api.scan('post_id=9')).body.images).toEqual([bad.body.file_name]);
     expect((await api.scan(`post_id=9&label=${encodeURIComponent('x<50')}`)).body.images).toEqual([]);
 
-    // The dead letter survives a restart (queue contents are saved under DATA_DIR).
+    // The dead letter survives a restart (queue contents are saved under DATA_DIR), and the banner's count says so.
     await booted.stack.stop();
     const again = await bootStack({ dataDir: booted.dataDir, visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });
     stacks.push(again);
+    expect(again.stack.deadLetters).toEqual({ redriven: 0, waiting: 1 });
     expect(await dlqHolds(again, poison)).toBe(true);
+
+    // REDRIVE_DLQ=true: it goes back to the queue and through the analyzer again (still poison: back in the DLQ).
+    await again.stack.stop();
+    const redriven = await bootStack({ dataDir: booted.dataDir, visibilityTimeoutSeconds: 1, maxReceiveCount: 2, redriveDeadLetters: true });
+    stacks.push(redriven);
+    expect(redriven.stack.deadLetters).toEqual({ redriven: 1, waiting: 0 });
+    expect(await dlqHolds(redriven, poison)).toBe(true);
   });
 
   it('a restart keeps images, records and queued messages', async () => {

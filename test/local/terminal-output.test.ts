@@ -84,6 +84,14 @@ describe('terminal log pieces', () => {
     const banner = formatBanner({ url: 'http://127.0.0.1:3999', dataDir: '/d', labelDetector: 'local', detectorState: 'warming', logLevel: 'info', startedInMs: 1234 });
     for (const want of ['http://127.0.0.1:3999/docs', 'http://127.0.0.1:3999/openapi.json', 'Console    http://127.0.0.1:3999/', 'Data       /d', 'local (embedded model, loading', 'Webhook    off'])
       expect(banner).toContain(want);
+    expect(banner).not.toContain('DLQ');
+  });
+
+  it('says when failed uploads wait in the DLQ, and how many REDRIVE_DLQ sent back', () => {
+    const base = { url: 'http://127.0.0.1:3999', dataDir: '/d', labelDetector: 'local', logLevel: 'info', startedInMs: 1 };
+    expect(formatBanner({ ...base, deadLetters: { redriven: 0, waiting: 0 } })).not.toContain('DLQ');
+    expect(formatBanner({ ...base, deadLetters: { redriven: 0, waiting: 2 } })).toContain('DLQ        2 failed uploads waiting; REDRIVE_DLQ=true npm start analyses them again');
+    expect(formatBanner({ ...base, deadLetters: { redriven: 1, waiting: 0 } })).toContain('DLQ        1 failed upload sent back for analysis (REDRIVE_DLQ)');
   });
 });
 

@@ -2,3 +2,4 @@
 export { startLocalQueues, type LocalQueues, type LocalQueuesOptions, type QueueSettings } from './queues.js';
 export { startEventSourcePoller, LambdaTimeoutError, type EventSourceMapping, type FailedMessage, type Poller } from './poller.js';
 export { SNAPSHOT_FILE_NAME } from './persistence.js';
+export { queueDepth, redriveDeadLetters } from './redrive.js';
