@@ -17,7 +17,7 @@ export const buildDetector = async (labelDetector: string, env: Env): Promise<La
     const local: typeof import('./local-label-detector/index.js') = await import(LOCAL_DETECTOR).catch((e: Error) => {
       throw new Error(`LABEL_DETECTOR=local is not available in this build (${e.message})`);
     });
-    return local.LocalLabelDetector.start(env); // its worker reads the objects with its own S3 client, built from env
+    return local.LocalLabelDetector.start(env, { multiScale: local.multiScaleSetting(env) }); // its worker reads the objects with its own S3 client, built from env
   }
   throw new Error(`LABEL_DETECTOR=${labelDetector} is not available in this build`);
 };

@@ -6,7 +6,7 @@ import { documentClient } from '../adapters/aws-clients/dynamodb.js';
 import { s3Client } from '../adapters/aws-clients/s3.js';
 import { DynamoRecordStore } from '../adapters/dynamodb/record-store.js';
 import { FixtureLabelDetector } from '../adapters/fixture-label-detector.js';
-import { LocalLabelDetector } from '../adapters/local-label-detector/index.js';
+import { LocalLabelDetector, multiScaleSetting } from '../adapters/local-label-detector/index.js';
 import type { LabelDetector } from '../ports/label-detector.js';
 import { PermanentAnalysisError } from '../app/analysis-pipeline.js';
 import type { Env } from '../config.js';
@@ -54,6 +54,7 @@ const PASS_THROUGH = [
   'PAGE_TOKEN_SECRET',
   'LOG_LEVEL',
   'POWERTOOLS_LOG_LEVEL',
+  'LOCAL_DETECTOR_TILES',
 ];
 
 export interface StackOptions {
@@ -214,7 +215,7 @@ export const startStack = async (o: StackOptions = {}): Promise<Stack> => {
     if (webhooks) closers.push(() => webhooks.outbox.close());
 
     // The embedded model warms up while the rest starts; images that arrive meanwhile wait for it.
-    const localDetector = env.LABEL_DETECTOR === 'local' ? LocalLabelDetector.start(env) : undefined;
+    const localDetector = env.LABEL_DETECTOR === 'local' ? LocalLabelDetector.start(env, { multiScale: multiScaleSetting(env) }) : undefined;
     if (localDetector) {
       closers.push(() => localDetector.close());
       const warming = Date.now();

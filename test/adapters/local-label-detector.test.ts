@@ -9,6 +9,7 @@ import {
   DetectorBusyError,
   DetectorUnavailableError,
   LocalLabelDetector,
+  multiScaleSetting,
   type DetectorState,
 } from '../../src/adapters/local-label-detector/index.js';
 import { decodeViews } from '../../src/adapters/local-label-detector/image.js';
@@ -252,5 +253,14 @@ describe('local label detector: decoding for the model', () => {
     const [u, s, t] = await Promise.all([upright, stored, tagged].map((b) => fullFrame(b)));
     expect(meanAbsDiff(u!, t!)).toBeLessThan(5);
     expect(meanAbsDiff(u!, s!)).toBeGreaterThan(20);
+  });
+});
+
+describe('LOCAL_DETECTOR_TILES', () => {
+  it('is on unless set to off, and refuses anything else by name', () => {
+    expect(multiScaleSetting({})).toBe(true);
+    expect(multiScaleSetting({ LOCAL_DETECTOR_TILES: 'on' })).toBe(true);
+    expect(multiScaleSetting({ LOCAL_DETECTOR_TILES: 'off' })).toBe(false);
+    expect(() => multiScaleSetting({ LOCAL_DETECTOR_TILES: 'false' })).toThrow('LOCAL_DETECTOR_TILES must be on or off, not "false"');
   });
 });
