@@ -11,17 +11,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CALIBRATION, capFalseLabels, evaluate, fitPlatt, type Calibration, type LabelledScore } from '../src/adapters/local-label-detector/calibration.js';
 import { LocalLabelDetector } from '../src/adapters/local-label-detector/index.js';
-import { labelledPhotos, labelledScores } from '../test/helpers/labelled-photos.js';
+import { labelledPhotos, scoreLabelledPhotos } from '../test/helpers/labelled-photos.js';
 
 const { values } = parseArgs({ options: { write: { type: 'boolean', default: false } } });
-const noS3 = {} as never; // analyseImage() takes bytes: no object store needed
 
+const photos = await labelledPhotos();
 const scoresOf = async (multiScale: boolean): Promise<LabelledScore[]> => {
-  const detector = LocalLabelDetector.start(noS3, { multiScale });
+  const detector = LocalLabelDetector.start({}, { multiScale }); // an empty env: analyseImage() takes bytes, no S3
   try {
-    const out: LabelledScore[] = [];
-    for (const photo of await labelledPhotos()) out.push(...labelledScores(photo, (await detector.analyseImage(photo.bytes.slice(), 0)).detections));
-    return out;
+    return await scoreLabelledPhotos(detector, photos);
   } finally {
     await detector.close();
   }

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import type { LabelledScore } from '../../src/adapters/local-label-detector/calibration.js';
+import type { LocalLabelDetector } from '../../src/adapters/local-label-detector/index.js';
 import { COCO_CLASSES, type RawDetection } from '../../src/adapters/local-label-detector/taxonomy.js';
 
 const DIR = new URL('../fixtures/photos/labelled/', import.meta.url);
@@ -66,4 +67,14 @@ export const labelledScores = (photo: LabelledPhoto, detections: readonly RawDet
     .filter(([label]) => !photo.present.includes(label) && !photo.allowed.includes(label))
     .map(([label, score]) => ({ photo: photo.name, label, score, correct: false }));
   return [...present, ...wrong];
+};
+
+/** The detector on each photo, one at a time: its (photo, class) scores, each marked with whether the photo is a composite. */
+export const scoreLabelledPhotos = async (detector: LocalLabelDetector, photos: readonly LabelledPhoto[]): Promise<(LabelledScore & { composite: boolean })[]> => {
+  const out: (LabelledScore & { composite: boolean })[] = [];
+  for (const photo of photos) {
+    const { detections } = await detector.analyseImage(photo.bytes, 0);
+    out.push(...labelledScores(photo, detections).map((s) => ({ ...s, composite: photo.composite })));
+  }
+  return out;
 };

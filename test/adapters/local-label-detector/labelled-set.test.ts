@@ -6,28 +6,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CALIBRATION, evaluate, fitPlatt, type LabelledScore } from '../../../src/adapters/local-label-detector/calibration.js';
 import { LocalLabelDetector } from '../../../src/adapters/local-label-detector/index.js';
-import { labelledPhotos, labelledScores, type LabelledPhoto } from '../../helpers/labelled-photos.js';
+import { labelledPhotos, scoreLabelledPhotos, type LabelledPhoto } from '../../helpers/labelled-photos.js';
 
-const noS3 = {} as never; // analyseImage() takes the bytes
 
-const scoresOf = async (detector: LocalLabelDetector, photos: LabelledPhoto[]) => {
-  const out: LabelledScore[] = [];
-  for (const photo of photos) out.push(...labelledScores(photo, (await detector.analyseImage(photo.bytes.slice(), 0)).detections));
-  return out;
-};
 
 describe('local label detector on the labelled photos', () => {
   let photos: LabelledPhoto[];
-  let multiScale: LabelledScore[];
+  let multiScale: (LabelledScore & { composite: boolean })[];
   let fullFrameOnLarge: LabelledScore[];
 
   beforeAll(async () => {
     photos = await labelledPhotos();
-    const multi = LocalLabelDetector.start(noS3);
-    const full = LocalLabelDetector.start(noS3, { multiScale: false });
+    const multi = LocalLabelDetector.start({}); // an empty env: analyseImage() takes bytes, no S3
+    const full = LocalLabelDetector.start({}, { multiScale: false });
     try {
-      multiScale = await scoresOf(multi, photos);
-      fullFrameOnLarge = await scoresOf(full, photos.filter((p) => p.composite));
+      multiScale = await scoreLabelledPhotos(multi, photos);
+      fullFrameOnLarge = await scoreLabelledPhotos(full, photos.filter((p) => p.composite));
     } finally {
       await Promise.all([multi.close(), full.close()]);
     }
@@ -41,7 +35,7 @@ describe('local label detector on the labelled photos', () => {
   });
 
   it('finds more of the small subjects in large frames with tiles than with the full frame alone', () => {
-    const onLarge = multiScale.filter((s) => photos.find((p) => p.name === s.photo)?.composite);
+    const onLarge = multiScale.filter((s) => s.composite);
     for (const threshold of [55, 75]) {
       const tiled = evaluate(onLarge, threshold);
       const fullOnly = evaluate(fullFrameOnLarge, threshold);
