@@ -264,3 +264,20 @@ describe('LOCAL_DETECTOR_TILES', () => {
     expect(() => multiScaleSetting({ LOCAL_DETECTOR_TILES: 'false' })).toThrow('LOCAL_DETECTOR_TILES must be on or off, not "false"');
   });
 });
+
+describe('local label detector: boxes in the image’s own pixels', () => {
+  it('maps boxes of a photo larger than the working copy back to its full size', async () => {
+    const detector = LocalLabelDetector.start({}); // analyseImage() takes bytes: no S3
+    try {
+      // The astronaut scaled ×10: 5120×5120, decoded at 2560×2560 (half size), boxes reported ×2.
+      const big = await sharp(astronaut).resize(5120, 5120).jpeg({ quality: 85 }).toBuffer();
+      const [small, large] = [await detector.analyseImage(astronaut, 50), await detector.analyseImage(big, 50)];
+      const person = (a: typeof small) => a.detections.filter((d) => d.classIndex === 0).sort((x, y) => y.score - x.score)[0]!.box;
+      const [s, l] = [person(small), person(large)];
+      expect(Math.max(...l)).toBeLessThanOrEqual(5120);
+      for (let i = 0; i < 4; i++) expect(Math.abs(l[i]! / 10 - s[i]!), `coordinate ${i}: ${l[i]} vs ${s[i]}×10`).toBeLessThan(40);
+    } finally {
+      await detector.close();
+    }
+  });
+});

@@ -51,9 +51,7 @@ const notAnalysable = (e: unknown, maxInputPixels: number): ImageNotAnalysableEr
 export const decodeViews = async (bytes: Uint8Array, maxInputPixels: number, multiScale = true): Promise<DecodedImage> => {
   if (!isJpegOrPng(bytes)) throw new ImageNotAnalysableError(INVALID_FORMAT);
   let decoded: { data: Buffer; info: OutputInfo };
-  let orientedWidth: number;
   try {
-    orientedWidth = (await sharp(bytes, { limitInputPixels: maxInputPixels }).metadata()).autoOrient.width;
     decoded = await sharp(bytes, { limitInputPixels: maxInputPixels, failOn: 'error' })
       .rotate()
       .resize(WORKING_SIZE, WORKING_SIZE, { fit: 'inside', withoutEnlargement: true })
@@ -81,5 +79,8 @@ export const decodeViews = async (bytes: Uint8Array, maxInputPixels: number, mul
     if (pixels.length !== INPUT_SIZE * INPUT_SIZE * 3) throw new Error(`view of ${pixels.length} bytes, expected ${INPUT_SIZE * INPUT_SIZE * 3}`);
     views.push({ region, fit, pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength) });
   }
-  return { width: info.width, height: info.height, pixelScale: Math.max(1, orientedWidth / info.width), views };
+  // Shrunk on load only when a side reached the working size: then the header says by how much.
+  const shrunk = Math.max(info.width, info.height) >= WORKING_SIZE;
+  const pixelScale = shrunk ? Math.max(1, (await sharp(bytes).metadata()).autoOrient.width / info.width) : 1;
+  return { width: info.width, height: info.height, pixelScale, views };
 };
