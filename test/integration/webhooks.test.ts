@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyWebhook, type ImageEvent } from '../../client/src/index.js';
 import { Journal } from '../../src/local/webhooks/index.js';
 import { sha256, solidPng } from '../helpers/images.js';
@@ -104,7 +104,9 @@ describe('a receiver that is down', () => {
       const api = await Api.as(booted.stack.url, 'hook-down');
       const { file_name } = await api.upload(lonely, { user_id: 'hook-down', post_id: 1, picture_id: 1 });
       await api.waitFor(file_name, ['approved']);
-      await booted.stack.webhooks!.idle();
+      // The event is published just after the record turns approved (the pipeline's outcome listener),
+      // so wait for the dead letter itself rather than for an outbox that may not hold the event yet.
+      await vi.waitFor(async () => expect(await Journal.deadLetters(join(booted.dataDir, 'webhooks'))).toHaveLength(1), { timeout: 15_000, interval: 50 });
       const [letter] = await Journal.deadLetters(join(booted.dataDir, 'webhooks'));
       expect(letter).toMatchObject({ attempts: 3, reason: 'ECONNREFUSED' });
       expect(JSON.parse(letter!.body)).toMatchObject({ type: 'image.analysed', data: { file_name, status: 'approved' } });
